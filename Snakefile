@@ -1,0 +1,31 @@
+# hrta: regenerate the figures and the table of the HRTA paper.
+# `snakemake --cores all` runs the default profile (config.yaml); another complete
+# profile replaces it with `--configfile workflow/configs/<name>.yaml`.
+from pathlib import Path
+
+import hrta.config
+
+
+if not workflow.overwrite_configfiles:
+
+    configfile: "config.yaml"
+
+
+_validated = hrta.config.validate(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+config.clear()
+config.update(_validated)
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/tables.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["pdf", "png"]),
+        expand("results/tables/table1.{ext}", ext=["csv", "md", "tex"]),

@@ -1,0 +1,120 @@
+"""Config validation (JSON schema plus the checks a schema cannot express) and the run grid."""
+
+import copy
+import itertools
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from hrta.schedule import Schedule
+
+class ConfigError(ValueError):
+    """A config value is missing, unknown or out of range; the message names the key."""
+
+
+def _key(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<top level>"
+
+
+def _with_defaults(validator_class):
+    """A validator that fills in schema defaults (the jsonschema FAQ recipe)."""
+    validate_properties = validator_class.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for name, sub in properties.items():
+                if "default" in sub and name not in instance:
+                    instance[name] = copy.deepcopy(sub["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(validator_class, {"properties": set_defaults})
+
+
+def validate(config: dict, schema_path) -> dict:
+    """Return a copy of config with defaults filled in, or raise ConfigError naming the key."""
+    config = copy.deepcopy(config)
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = jsonschema.exceptions.best_match(errors)
+        raise ConfigError(f"config key '{_key(err.absolute_path)}': {err.message}"
+                          f" (expected: {_expected(err)})")
+    check_semantics(config)
+    return config
+
+
+def _expected(err) -> str:
+    schema = err.schema
+    if "description" in schema:
+        return schema["description"].strip()
+    if err.validator in ("additionalProperties", "unevaluatedProperties"):
+        return "only the keys " + ", ".join(sorted(schema.get("properties", {})))
+    return f"{err.validator} {err.validator_value!r}"
+
+
+def check_semantics(config: dict) -> None:
+    """Checks beyond the schema: unique names, valid schedules, equal epochs per experiment."""
+    for exp_name, exp in config["experiments"].items():
+        base = f"experiments.{exp_name}"
+        for group in ("methods", "optimizers"):
+            names = [item["name"] for item in exp[group]]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ConfigError(f"config key '{base}.{group}': duplicate names {dupes}"
+                                  " (expected: each name once)")
+        for i, method in enumerate(exp["methods"]):
+            try:
+                Schedule(method["schedule"])
+            except ValueError as err:
+                raise ConfigError(f"config key '{base}.methods[{i}].schedule' "
+                                  f"({method['name']}): {err}") from None
+
+
+def runs(config: dict):
+    """Every training run of the config as dicts of wildcards, in a stable order."""
+    for exp_name, exp in config["experiments"].items():
+        for opt, method, width, seed in itertools.product(
+                exp["optimizers"], exp["methods"], exp["widths"], exp["seeds"]):
+            yield {"experiment": exp_name, "optimizer": opt["name"], "method": method["name"],
+                   "width": width, "seed": seed}
+
+
+def _by_name(items, name, key):
+    for item in items:
+        if item["name"] == name:
+            return item
+    raise ConfigError(f"config key '{key}': no entry named {name!r}")
+
+
+def run_spec(config: dict, experiment: str, optimizer: str, method: str, width: int,
+             seed: int) -> dict:
+    """Everything that determines one training run, as plain JSON-able data."""
+    exp = config["experiments"][experiment]
+    return {
+        "experiment": experiment,
+        "problem": exp["problem"],
+        "data_seed": exp["data_seed"],
+        "width": int(width),
+        "seed": int(seed),
+        "method": method,
+        "schedule": _by_name(exp["methods"], method, f"experiments.{experiment}.methods")["schedule"],
+        "optimizer": _by_name(exp["optimizers"], optimizer, f"experiments.{experiment}.optimizers"),
+        "eval_every": exp["eval_every"],
+        "training": config["training"],
+    }
+
+
+def load(config_path, schema_path) -> dict:
+    """Read a profile (YAML) and validate it; errors name the file or the key."""
+    try:
+        raw = yaml.safe_load(Path(config_path).read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise ConfigError(f"config file '{config_path}': cannot be read as YAML ({err})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config file '{config_path}': expected a mapping of keys at top level")
+    return validate(raw, schema_path)

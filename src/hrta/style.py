@@ -1,0 +1,54 @@
+"""One place for figure sizes, fonts and colours, applied per figure (tueplots-like)."""
+
+import contextlib
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+TEXT_WIDTH_IN = 6.5  # a journal's full text width
+ROW_HEIGHT_IN = 1.9
+RC = {
+    "font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
+    "xtick.labelsize": 7, "ytick.labelsize": 7, "lines.linewidth": 1.1,
+    "axes.grid": True, "grid.alpha": 0.3, "savefig.dpi": 200, "figure.dpi": 100,
+    "pdf.fonttype": 42, "svg.hashsalt": "hrta", "figure.constrained_layout.use": True,
+}
+
+
+@contextlib.contextmanager
+def paper_style():
+    """Seaborn's ticks style with the paper's font sizes, for the duration of one figure."""
+    with sns.axes_style("ticks"), plt.rc_context(RC):
+        yield
+
+
+def method_palette(labels) -> dict:
+    """A fixed colour per method label: ReLU black, HRTA schedules from a colour-blind palette."""
+    colours = sns.color_palette("colorblind")
+    out, k = {}, 0
+    for label in labels:
+        if label == "ReLU":
+            out[label] = "black"
+        else:
+            out[label] = colours[k % len(colours)]
+            k += 1
+    return out
+
+
+def figure_size(rows: int, cols: int) -> tuple[float, float]:
+    return TEXT_WIDTH_IN, ROW_HEIGHT_IN * rows + 0.4
+
+
+def save(fig, stem) -> list[str]:
+    """Save as PDF and PNG (deterministic metadata); return the paths written."""
+    paths = []
+    for ext in ("pdf", "png"):
+        path = f"{stem}.{ext}"
+        meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
+        fig.savefig(path, metadata=meta)
+        paths.append(path)
+    plt.close(fig)
+    return paths

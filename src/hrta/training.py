@@ -1,0 +1,174 @@
+"""Full-batch training of the homotopy network through a LightningModule."""
+
+import logging
+import math
+
+import lightning as L
+import numpy as np
+import torch
+import xarray as xr
+
+from hrta.network import TwoLayerNet
+from hrta.optim import make_lr_scheduler, make_optimizer
+from hrta.problems import make_problem
+from hrta.schedule import Schedule
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+class EpochIndices:
+    """The training 'data loader': one full-batch step per item, the item being the epoch."""
+
+    def __init__(self, epochs: int):
+        self.epochs = epochs
+
+    def __len__(self):
+        return self.epochs
+
+    def __iter__(self):
+        return iter(range(self.epochs))
+
+
+class HomotopyModule(L.LightningModule):
+    """Trains an injected network full batch, switching s at the schedule's stage boundaries.
+
+    One Lightning step is one epoch (one full-batch gradient step). The training loss of
+    every epoch and the test error every ``eval_every`` epochs are kept in preallocated
+    buffers, so logging costs no synchronisation; divergence (a non-finite loss) is checked
+    at the evaluation epochs and stops the run.
+    """
+
+    def __init__(self, net: TwoLayerNet, problem, schedule: Schedule, optimizer: dict,
+                 data: dict, eval_every: int, reset_optimizer_at_switch: bool = False):
+        super().__init__()
+        self.automatic_optimization = False
+        self.net, self.problem, self.schedule = net, problem, schedule
+        self.optimizer_cfg, self.eval_every = optimizer, eval_every
+        self.reset_optimizer_at_switch = reset_optimizer_at_switch
+        for key, value in data.items():
+            self.register_buffer(key, value, persistent=False)
+        epochs = schedule.total_epochs
+        self.register_buffer("loss_history", torch.full((epochs + 1,), math.nan), persistent=False)
+        self.eval_epochs = list(range(0, epochs, eval_every)) + [epochs]
+        self.register_buffer("error_history", torch.full((len(self.eval_epochs),), math.nan),
+                             persistent=False)
+        self.lr_history = np.full(epochs, math.nan)
+        self.diverged_at = -1
+
+    def configure_optimizers(self):
+        opt = make_optimizer(self.net.parameters(), self.optimizer_cfg)
+        return {"optimizer": opt, "lr_scheduler": make_lr_scheduler(opt, self.optimizer_cfg)}
+
+    def train_dataloader(self):
+        return EpochIndices(self.schedule.total_epochs)
+
+    def on_train_batch_start(self, batch, batch_idx):
+        if self.diverged_at >= 0:
+            return -1  # Lightning's way to end the epoch, and so the run
+        s = self.schedule.s_at(batch)
+        if s != self.net.s:
+            self.net.set_s(s)
+            if self.reset_optimizer_at_switch:
+                self.optimizers().optimizer.state.clear()
+        return None
+
+    def training_step(self, epoch, batch_idx):
+        opt, sched = self.optimizers(), self.lr_schedulers()
+        loss = self.problem.loss(self.net, self.x_train, self.y_train)
+        self.loss_history[epoch] = loss.detach()
+        if epoch % self.eval_every == 0:
+            self._evaluate(epoch // self.eval_every, loss)
+        self.lr_history[epoch] = sched.get_last_lr()[0]
+        opt.zero_grad(set_to_none=True)
+        self.manual_backward(loss)
+        opt.step()
+        sched.step()
+
+    def _evaluate(self, slot: int, loss: torch.Tensor) -> None:
+        with torch.no_grad():
+            self.error_history[slot] = self.problem.test_error(self.net, self.x_test, self.y_test)
+        if not torch.isfinite(loss).item():
+            first = torch.nonzero(~torch.isfinite(self.loss_history)).min().item()
+            self.diverged_at = int(first)
+
+    def on_train_end(self):
+        epochs = self.schedule.total_epochs
+        if self.diverged_at < 0:
+            with torch.enable_grad():
+                loss = self.problem.loss(self.net, self.x_train, self.y_train).detach()
+            self.loss_history[epochs] = loss
+            self._evaluate(len(self.eval_epochs) - 1, loss)
+        if self.diverged_at < 0 and not bool(torch.isfinite(self.loss_history).all()):
+            self.diverged_at = int(torch.nonzero(~torch.isfinite(self.loss_history)).min())
+
+
+def quiet_lightning() -> None:
+    """Silence Lightning's start-up banners (accelerator, tips)."""
+    for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def train(dataset: xr.Dataset, problem_cfg: dict, spec: dict) -> xr.Dataset:
+    """Train one (width, seed, schedule, optimizer) run on a dataset; return its history.
+
+    ``spec`` holds: width, seed, schedule (list of {s, epochs}), optimizer, eval_every and
+    the training block (threads, dtype, bias, accelerator, optimizer_state_at_switch).
+    """
+    quiet_lightning()
+    training = spec["training"]
+    torch.set_num_threads(training["threads"])
+    dtype = DTYPES[training["dtype"]]
+    schedule = Schedule(spec["schedule"])
+    problem = make_problem(problem_cfg)
+    generator = torch.Generator().manual_seed(spec["seed"])
+    torch.manual_seed(spec["seed"])
+    net = TwoLayerNet(dataset.sizes["dim"], spec["width"], s=schedule.s_at(0),
+                      bias=training["bias"], generator=generator, dtype=dtype)
+    data = {k: torch.as_tensor(dataset[k].values, dtype=dtype)
+            for k in ("x_train", "y_train", "x_test", "y_test")}
+    module = HomotopyModule(net, problem, schedule, spec["optimizer"], data, spec["eval_every"],
+                            training["optimizer_state_at_switch"] == "reset")
+    trainer = L.Trainer(
+        accelerator=training["accelerator"], devices=1, max_epochs=1,
+        precision="64-true" if dtype == torch.float64 else "32-true",
+        logger=False, enable_checkpointing=False, enable_progress_bar=False,
+        enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
+    )
+    trainer.fit(module)
+    return history(module, schedule, float(dataset.attrs.get("reference_loss", 0.0)))
+
+
+def history(module: HomotopyModule, schedule: Schedule, reference_loss: float) -> xr.Dataset:
+    """The per-epoch record of a trained module as a dataset (epoch 0..E, eval_epoch)."""
+    epochs = schedule.total_epochs
+    epoch = np.arange(epochs + 1)
+    s = np.array([schedule.s_at(e) for e in range(epochs)] + [schedule.stages[-1].s])
+    lr = np.append(module.lr_history, math.nan)
+    loss = module.loss_history.cpu().double().numpy()
+    error = module.error_history.cpu().double().numpy()
+    diverged = module.diverged_at >= 0
+    ds = xr.Dataset(
+        {
+            "loss": ("epoch", loss),
+            "test_error": ("eval_epoch", error),
+            "final_loss": ((), math.nan if diverged else loss[-1]),
+            "final_test_error": ((), math.nan if diverged else error[-1]),
+            "s": ("epoch", s),
+            "lr": ("epoch", lr),
+            "diverged": ((), np.int8(diverged)),
+            "diverged_epoch": ((), np.int64(module.diverged_at)),
+        },
+        coords={"epoch": epoch, "eval_epoch": np.array(module.eval_epochs)},
+        attrs={"reference_loss": reference_loss},
+    )
+    ds["loss"].attrs.update(long_name=module.problem.loss_name,
+                            description="loss at the start of each epoch; entry E is after training")
+    ds["test_error"].attrs.update(long_name="relative L2 test error",
+                                  description="||phi - u|| / ||u|| on the test points")
+    ds["final_loss"].attrs["long_name"] = "training loss after the last epoch (NaN if diverged)"
+    ds["final_test_error"].attrs["long_name"] = "test error after the last epoch (NaN if diverged)"
+    ds["s"].attrs["long_name"] = "homotopy parameter in force"
+    ds["lr"].attrs["long_name"] = "learning rate of the epoch's step"
+    ds["diverged"].attrs["description"] = "1 if the loss became non-finite, else 0"
+    ds["diverged_epoch"].attrs["description"] = "first epoch with a non-finite loss, -1 if none"
+    return ds

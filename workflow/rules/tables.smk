@@ -1,0 +1,11 @@
+rule table1:
+    input:
+        expand("results/aggregate/{experiment}.nc", experiment=EXPERIMENTS),
+    output:
+        csv="results/tables/table1.csv",
+        md="results/tables/table1.md",
+        tex="results/tables/table1.tex",
+    log:
+        "results/logs/tables/table1.log",
+    script:
+        "../scripts/table1.py"
