@@ -7,6 +7,7 @@ import hrta.config
 
 
 if not workflow.overwrite_configfiles:
+    hrta.config.read_yaml("config.yaml")  # a malformed file is named in the error
 
     configfile: "config.yaml"
 

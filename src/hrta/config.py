@@ -109,12 +109,17 @@ def run_spec(config: dict, experiment: str, optimizer: str, method: str, width: 
     }
 
 
-def load(config_path, schema_path) -> dict:
-    """Read a profile (YAML) and validate it; errors name the file or the key."""
+def read_yaml(config_path) -> dict:
+    """Parse a profile; a missing file, malformed YAML or a non-mapping names the file."""
     try:
         raw = yaml.safe_load(Path(config_path).read_text())
     except (OSError, yaml.YAMLError) as err:
         raise ConfigError(f"config file '{config_path}': cannot be read as YAML ({err})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"config file '{config_path}': expected a mapping of keys at top level")
-    return validate(raw, schema_path)
+    return raw
+
+
+def load(config_path, schema_path) -> dict:
+    """Read a profile (YAML) and validate it; errors name the file or the key."""
+    return validate(read_yaml(config_path), schema_path)

@@ -53,7 +53,9 @@ def write_netcdf(ds: xr.Dataset, path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        ds.to_netcdf(tmp, engine="netcdf4")
+        encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars
+                    if ds[name].dtype.kind in "fiu" and ds[name].ndim}
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

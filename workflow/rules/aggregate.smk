@@ -6,6 +6,8 @@ rule aggregate:
     params:
         runs=lambda wc: [r for r in RUNS if r["experiment"] == wc.experiment],
         config=lambda wc: experiment_config(wc.experiment),
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/aggregate/{experiment}.log",
     script:

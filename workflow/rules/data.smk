@@ -4,6 +4,8 @@ rule dataset:
     params:
         problem=lambda wc: config["experiments"][wc.experiment]["problem"],
         data_seed=lambda wc: config["experiments"][wc.experiment]["data_seed"],
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/data/{experiment}.log",
     script:

@@ -10,6 +10,8 @@ rule convergence_figure:
         ),
     params:
         title=lambda wc: make_problem(config["experiments"][FIGURES[wc.figure]]["problem"]).title,
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/figures/{figure}.log",
     script:

@@ -1,0 +1,35 @@
+import pytest
+import torch
+
+from hrta.activation import homotopy_activation
+
+Z = torch.tensor([-2.0, -0.5, 0.0, 0.5, 3.0], dtype=torch.float64)
+
+
+def test_s_one_is_relu():
+    assert torch.equal(homotopy_activation(Z, 1.0), torch.relu(Z))
+
+
+def test_s_near_zero_is_linear():
+    assert torch.allclose(homotopy_activation(Z, 1e-12), Z, atol=1e-11)
+
+
+def test_s_one_and_a_half_known_values():
+    # sigma_1.5(z) = -0.5 z + 1.5 ReLU(z)
+    expected = -0.5 * Z + 1.5 * torch.relu(Z)
+    assert torch.allclose(homotopy_activation(Z, 1.5), expected)
+    assert homotopy_activation(torch.tensor(-2.0), 1.5).item() == pytest.approx(1.0)
+    assert homotopy_activation(torch.tensor(3.0), 1.5).item() == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("s", [0.25, 0.5, 1.0, 1.5, 1.9])
+def test_slopes(s):
+    z = torch.tensor([-1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    homotopy_activation(z, s).sum().backward()
+    assert z.grad.tolist() == pytest.approx([1.0 - s, 1.0])
+
+
+@pytest.mark.parametrize("s", [0.0, 2.0, -0.1, 2.5, float("nan")])
+def test_rejects_s_outside_open_interval(s):
+    with pytest.raises(ValueError, match=r"\(0, 2\)"):
+        homotopy_activation(Z, s)

@@ -1,0 +1,95 @@
+"""Bad input stops before any job with a message naming the key or file (issue 5)."""
+
+import copy
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT, SCHEMA
+from hrta.config import ConfigError, load, runs, validate
+
+
+def _exp(cfg):
+    return cfg["experiments"]["sin1d"]
+
+
+def _set(path_fn, value):
+    def mutate(cfg):
+        path_fn(cfg, value)
+    return mutate
+
+
+BAD = {
+    "unknown key": (lambda c: _exp(c).update(widht=[3]), "experiments.sin1d"),
+    "wrong type": (lambda c: c["training"].update(threads="two"), "training.threads"),
+    "s above 2": (lambda c: _exp(c)["methods"][1]["schedule"][1].update(s=2.5),
+                  "experiments.sin1d.methods[1].schedule[1].s"),
+    "s zero": (lambda c: _exp(c)["methods"][0]["schedule"][0].update(s=0),
+               "experiments.sin1d.methods[0].schedule[0].s"),
+    "decreasing schedule": (lambda c: _exp(c)["methods"].append(
+        {"name": "down", "schedule": [{"s": 1.5, "epochs": 100}, {"s": 0.5, "epochs": 100}]}),
+        "experiments.sin1d.methods[4].schedule"),
+    "stage epochs not positive": (lambda c: _exp(c)["methods"][0]["schedule"][0].update(epochs=0),
+                                  "experiments.sin1d.methods[0].schedule[0].epochs"),
+    "width not positive": (lambda c: _exp(c).update(widths=[20, -5]), "experiments.sin1d.widths[1]"),
+    "width not integer": (lambda c: _exp(c).update(widths=[20, 1.5]), "experiments.sin1d.widths[1]"),
+    "empty seed list": (lambda c: _exp(c).update(seeds=[]), "experiments.sin1d.seeds"),
+    "duplicate method names": (lambda c: _exp(c)["methods"].append(copy.deepcopy(_exp(c)["methods"][0])),
+                               "experiments.sin1d.methods"),
+    "unknown problem": (lambda c: _exp(c)["problem"].update(name="sin_prod"), "experiments.sin1d.problem.name"),
+    "unknown optimizer": (lambda c: _exp(c)["optimizers"][0].update(algorithm="lbfgs"),
+                          "experiments.sin1d.optimizers[0].algorithm"),
+    "non-positive learning rate": (lambda c: _exp(c)["optimizers"][0].update(lr=0.0),
+                                   "experiments.sin1d.optimizers[0].lr"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_validate_names_the_key(ci_config, case):
+    mutate, key = BAD[case]
+    mutate(ci_config)
+    with pytest.raises(ConfigError) as err:
+        validate(ci_config, SCHEMA)
+    assert f"'{key}'" in str(err.value)
+
+
+def test_valid_profiles_and_defaults(ci_config):
+    del ci_config["training"]
+    cfg = validate(ci_config, SCHEMA)
+    assert cfg["training"]["threads"] == 1 and cfg["training"]["dtype"] == "float32"
+    assert cfg["experiments"]["sin1d"]["optimizers"][0]["decay"]["kind"] == "step"
+    for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
+        assert list(runs(load(profile, SCHEMA))), profile
+
+
+def test_malformed_yaml_names_the_file(tmp_path):
+    bad = tmp_path / "config.yaml"
+    bad.write_text("training: {threads: 1\nexperiments: [\n")
+    with pytest.raises(ConfigError, match="config.yaml"):
+        load(bad, SCHEMA)
+
+
+def _snakemake(workdir, *args):
+    return subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),
+                           "-d", str(workdir), "--cores", "1", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(BAD) + ["malformed yaml"])
+def test_workflow_stops_before_any_job(tmp_path, ci_config, case):
+    """The real command line: non-zero exit, the key named, nothing under results/."""
+    if case == "malformed yaml":
+        # config.yaml is read by the Snakefile itself, so the error names the file
+        (tmp_path / "config.yaml").write_text("training: {threads: 1\nexperiments: [\n")
+        proc, key = _snakemake(tmp_path), "config.yaml"
+    else:
+        mutate, key = BAD[case]
+        mutate(ci_config)
+        (tmp_path / "bad.yaml").write_text(yaml.safe_dump(ci_config))
+        proc = _snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml"))
+    assert proc.returncode != 0
+    assert key in proc.stderr + proc.stdout
+    assert not (tmp_path / "results").exists()

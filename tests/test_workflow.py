@@ -1,0 +1,131 @@
+"""The Snakemake workflow for real, on the CI profile: outputs, reproducibility, interruption."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from conftest import ROOT
+from hrta.reference import check
+
+CI_PROFILE = ROOT / "workflow" / "configs" / "ci.yaml"
+REFERENCE = ROOT / "results" / "reference" / "ci"
+pytestmark = pytest.mark.slow
+
+
+def snakemake(workdir, *args, check_rc=True, timeout=900):
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+           "--configfile", str(CI_PROFILE), *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if check_rc and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def ci_run(tmp_path_factory):
+    """One full run of the CI profile with --cores 2, shared by the tests below."""
+    work = tmp_path_factory.mktemp("ci_cores2")
+    snakemake(work, "--cores", "2")
+    return work
+
+
+def _aggregates(work):
+    return sorted((Path(work) / "results" / "aggregate").glob("*.nc"))
+
+
+def test_outputs_exist_and_hold_finite_numbers(ci_run):
+    res = ci_run / "results"
+    for name in ("fig2.pdf", "fig2.png"):
+        assert (res / "figures" / name).stat().st_size > 10_000
+    for ext in ("csv", "md", "tex"):
+        assert (res / "tables" / f"table1.{ext}").stat().st_size > 200
+    md = (res / "tables" / "table1.md").read_text()
+    assert "ReLU" in md and "HRTA 0.5→1.5" in md and "nan" not in md
+    aggs = _aggregates(ci_run)
+    assert aggs
+    for path in aggs:
+        with xr.open_dataset(path) as agg:
+            assert agg["loss"].dims == ("optimizer", "method", "width", "seed", "epoch")
+            assert agg["test_error"].dims[:4] == ("optimizer", "method", "width", "seed")
+            assert np.isfinite(agg["final_loss"]).all() and (agg["diverged"] == 0).all()
+            for key in ("config", "versions", "git_commit"):
+                assert agg.attrs[key]
+
+
+def test_results_match_committed_reference(ci_run):
+    report = check(ci_run / "results" / "aggregate", REFERENCE)
+    assert not report, "\n".join(report)
+
+
+def test_cores_do_not_change_numbers(ci_run, tmp_path):
+    snakemake(tmp_path, "--cores", "1")
+    for path in _aggregates(ci_run):
+        with xr.open_dataset(path) as a, xr.open_dataset(tmp_path / "results" / "aggregate" / path.name) as b:
+            xr.testing.assert_equal(a.load(), b.load())
+
+
+def test_noop_rerun_and_dry_run(ci_run):
+    proc = snakemake(ci_run, "--cores", "2")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def _train_pids():
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if ".train.py" in cmd and ".snakemake/scripts" in cmd:
+                pids.append(int(proc.name))
+    return pids
+
+
+def test_killed_job_leaves_no_partial_file_and_rerun_matches(ci_run, tmp_path):
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
+           "--configfile", str(CI_PROFILE), "--cores", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, killed = time.time() + 300, None
+    while time.time() < deadline and killed is None and proc.poll() is None:
+        pids = _train_pids()
+        if pids:
+            time.sleep(1.0)  # let it get into training
+            try:
+                os.kill(pids[0], signal.SIGKILL)
+                killed = pids[0]
+            except ProcessLookupError:
+                pass
+        time.sleep(0.1)
+    assert killed, "no training job was seen running"
+    assert proc.wait(timeout=600) != 0  # the killed job fails the run
+    runs = tmp_path / "results" / "runs"
+    for path in runs.rglob("*.nc"):  # whatever exists is complete and readable
+        xr.open_dataset(path).close()
+    snakemake(tmp_path, "--cores", "2")
+    for path in _aggregates(ci_run):
+        with xr.open_dataset(path) as a, xr.open_dataset(tmp_path / "results" / "aggregate" / path.name) as b:
+            xr.testing.assert_equal(a.load(), b.load())
+
+
+def test_lint_dry_runs_and_report(ci_run, tmp_path):
+    lint = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(ROOT),
+                           "--lint"], capture_output=True, text=True, timeout=300)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
+        dry = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),
+                              "-d", str(tmp_path), "--configfile", str(profile), "-n", "--quiet"],
+                             capture_output=True, text=True, timeout=300)
+        assert dry.returncode == 0, f"{profile}: {dry.stderr[-2000:]}"
+    report = ci_run / "report.html"
+    snakemake(ci_run, "--report", str(report))
+    html = report.read_text()
+    assert "fig2.png" in html and "Convergence of the ReLU baseline" in html
