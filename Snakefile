@@ -23,10 +23,27 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
+include: "workflow/rules/costs.smk"
+include: "workflow/rules/claims.smk"
+include: "workflow/rules/theory.smk"
+
+
+# Light rules run on the submitting host under a cluster executor (no queue wait, no
+# per-job start-up); training and every rule not listed become cluster jobs.
+localrules:
+    dataset,
+    aggregate,
+    convergence_figure,
+    table1,
 
 
 rule all:
     default_target: True
     input:
         expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["pdf", "png"]),
+        expand("results/figures/{figure}.{ext}", figure=config["proof"]["figure"], ext=["pdf", "png"]),
+        "results/claims.md",
+        "results/claims.json",
         expand("results/tables/table1.{ext}", ext=["csv", "md", "tex"]),
+        expand("results/tables/compute_cost.{ext}", ext=["csv", "md"]),
+        THEORY_OUTPUTS,

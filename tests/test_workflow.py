@@ -1,5 +1,6 @@
 """The Snakemake workflow for real, on the CI profile: outputs, reproducibility, interruption."""
 
+import json
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+import yaml
 
 from conftest import ROOT
 from hrta.reference import check
@@ -58,6 +60,19 @@ def test_outputs_exist_and_hold_finite_numbers(ci_run):
             assert np.isfinite(agg["final_loss"]).all() and (agg["diverged"] == 0).all()
             for key in ("config", "versions", "git_commit"):
                 assert agg.attrs[key]
+
+
+def test_theory_outputs(ci_run):
+    res = ci_run / "results"
+    for name in ("theorem1.png", "kernel_regime.png"):
+        assert (res / "figures" / name).stat().st_size > 10_000
+    verdict = json.loads((res / "theory" / "theorem1.json").read_text())
+    assert set(verdict["experiments"]) == set(yaml.safe_load(CI_PROFILE.read_text())["experiments"])
+    assert isinstance(verdict["theorem1_holds"], bool)
+    with xr.open_dataset(res / "theory" / "kernel_regime.nc") as ds:
+        assert np.isfinite(ds["predicted_loss"]).all() and np.isfinite(ds["measured_loss"]).all()
+        early = (ds["predicted_loss"] / ds["measured_loss"]).isel(epoch=slice(0, 10))
+        assert float(abs(np.log(early)).max()) < 0.2  # the linearisation holds at the start
 
 
 def test_results_match_committed_reference(ci_run):
@@ -129,3 +144,23 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
     snakemake(ci_run, "--report", str(report))
     html = report.read_text()
     assert "fig2.png" in html and "Convergence of the ReLU baseline" in html
+
+
+def test_diverging_run_is_recorded_and_the_workflow_carries_on(tmp_path, ci_config):
+    exp = ci_config["experiments"]["sin1d"]
+    exp.update(widths=[20], seeds=[0], methods=exp["methods"][:1])
+    exp["optimizers"].append({"name": "gd_huge", "algorithm": "gd", "lr": 1.0e6})
+    ci_config["experiments"] = {"sin1d": exp}
+    profile = tmp_path / "diverge.yaml"
+    profile.write_text(yaml.safe_dump(ci_config, allow_unicode=True))
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),
+                           "-d", str(tmp_path), "--configfile", str(profile), "--cores", "2",
+                           "results/aggregate/sin1d.nc", "results/tables/table1.md",
+                           "results/figures/fig2.png"], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with xr.open_dataset(tmp_path / "results" / "aggregate" / "sin1d.nc") as agg:
+        assert int(agg["diverged"].sel(optimizer="gd_huge").sum()) == 1
+        assert int(agg["diverged"].sel(optimizer="adam").sum()) == 0
+        assert int(agg["diverged_epoch"].sel(optimizer="gd_huge").max()) > 0
+    md = (tmp_path / "results" / "tables" / "table1.md").read_text()
+    assert "## sin1d (gd_huge)" in md and "diverged" in md.split("## sin1d (gd_huge)")[1]

@@ -7,7 +7,12 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from hrta.problems import make_problem
 from hrta.schedule import Schedule
+
+METRICS = ("loss", "test_error")  # what a figure row can show
+THEORY_FIGURES = ("theorem1", "kernel_regime")  # figure stems of the theory rules
+
 
 class ConfigError(ValueError):
     """A config value is missing, unknown or out of range; the message names the key."""
@@ -44,6 +49,8 @@ def validate(config: dict, schema_path) -> dict:
         err = jsonschema.exceptions.best_match(errors)
         raise ConfigError(f"config key '{_key(err.absolute_path)}': {err.message}"
                           f" (expected: {_expected(err)})")
+    for name, exp in config["experiments"].items():
+        exp.setdefault("figures", [{"name": name, "metrics": list(METRICS)}])
     check_semantics(config)
     return config
 
@@ -58,7 +65,8 @@ def _expected(err) -> str:
 
 
 def check_semantics(config: dict) -> None:
-    """Checks beyond the schema: unique names, valid schedules, equal epochs per experiment."""
+    """Checks beyond the schema: unique names, valid schedules, buildable problems,
+    figure names unique across experiments."""
     for exp_name, exp in config["experiments"].items():
         base = f"experiments.{exp_name}"
         for group in ("methods", "optimizers"):
@@ -73,6 +81,45 @@ def check_semantics(config: dict) -> None:
             except ValueError as err:
                 raise ConfigError(f"config key '{base}.methods[{i}].schedule' "
                                   f"({method['name']}): {err}") from None
+        try:
+            make_problem(exp["problem"])
+        except (TypeError, ValueError) as err:
+            raise ConfigError(f"config key '{base}.problem': {err}") from None
+    stems = [(f"experiments.{name}.figures[{i}].name", fig["name"])
+             for name, exp in config["experiments"].items() for i, fig in enumerate(exp["figures"])]
+    seen = {config["proof"]["figure"]: "proof.figure"}
+    seen.update({stem: "theory" for stem in THEORY_FIGURES})
+    for key, stem in stems:
+        if stem in seen:
+            raise ConfigError(f"config key '{key}': figure {stem!r} is already drawn by"
+                              f" '{seen[stem]}' (expected: each figure name once)")
+        seen[stem] = key
+    check_theory(config)
+
+
+def check_theory(config: dict) -> None:
+    """theory: s_min < s_max; kernel_regime names an experiment and one of its gd optimizers."""
+    theory = config["theory"]
+    if theory["s_min"] >= theory["s_max"]:
+        raise ConfigError(f"config key 'theory.s_max': {theory['s_max']} is not above s_min"
+                          f" {theory['s_min']} (expected: s_min < s_max)")
+    choice = theory.get("kernel_regime")
+    if choice is None:
+        return
+    exp = config["experiments"].get(choice["experiment"])
+    if exp is None:
+        raise ConfigError(f"config key 'theory.kernel_regime.experiment': no experiment named"
+                          f" {choice['experiment']!r} (expected: one of {sorted(config['experiments'])})")
+    opt = _by_name(exp["optimizers"], choice["optimizer"], "theory.kernel_regime.optimizer")
+    if opt["algorithm"] != "gd":
+        raise ConfigError(f"config key 'theory.kernel_regime.optimizer': {opt['name']!r} uses"
+                          f" {opt['algorithm']} (expected: an optimizer with algorithm gd)")
+
+
+def figures(config: dict) -> dict:
+    """Figure stem -> {'experiment', 'metrics'} for every figure of a validated config."""
+    return {fig["name"]: {"experiment": name, "metrics": list(fig["metrics"])}
+            for name, exp in config["experiments"].items() for fig in exp["figures"]}
 
 
 def runs(config: dict):

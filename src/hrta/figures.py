@@ -1,4 +1,4 @@
-"""Convergence figures: loss and test error over epochs, one panel per width."""
+"""Convergence figures: chosen metrics over epochs, one row per (optimizer, metric), one panel per width."""
 
 import json
 
@@ -9,6 +9,9 @@ import xarray as xr
 from matplotlib import pyplot as plt
 
 from hrta import style
+from hrta.config import METRICS
+from hrta.pde import RitzProblem
+from hrta.problems import make_problem
 from hrta.schedule import Schedule
 
 MAX_POINTS = 400  # epochs drawn per line; the curves are smooth at this resolution
@@ -20,6 +23,34 @@ def method_labels(agg: xr.Dataset) -> dict:
     return {m["name"]: Schedule(m["schedule"]).label() for m in exp["methods"]}
 
 
+def switch_epochs(agg: xr.Dataset) -> list[int]:
+    """Epochs where some method's schedule changes s (drawn as dotted lines)."""
+    exp = json.loads(agg.attrs["config"])
+    return sorted({b for m in exp["methods"] for b in Schedule(m["schedule"]).boundaries[1:]})
+
+
+def caption_params(problem_cfg: dict) -> dict:
+    """What the report's caption template needs to describe an experiment's figures."""
+    problem = make_problem(problem_cfg)
+    return {"title": problem.title, "ritz": isinstance(problem, RitzProblem),
+            "n_train": problem.n_train, "train_points": problem.train_points,
+            "n_test": problem.n_test, "test_points": problem.test_points,
+            "resample": problem.resample}
+
+
+def _metric(agg: xr.Dataset, metric: str) -> tuple[xr.DataArray, str, str]:
+    """(values, epoch dim, axis label) of a metric; a loss with a reference is drawn as the gap."""
+    if metric == "loss":
+        problem = make_problem(json.loads(agg.attrs["config"])["problem"])
+        if isinstance(problem, RitzProblem):
+            reference = float(agg.attrs["reference_loss"])
+            return agg["loss"] - reference, "epoch", f"{problem.loss_name} gap E(u) − E(u*)"
+        return agg["loss"], "epoch", problem.loss_name
+    if metric == "test_error":
+        return agg["test_error"], "eval_epoch", "relative L2 error"
+    raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+
+
 def _long_frame(da: xr.DataArray, dim: str, labels: dict) -> pd.DataFrame:
     stride = max(1, da.sizes[dim] // MAX_POINTS)
     keep = np.unique(np.append(np.arange(0, da.sizes[dim], stride), da.sizes[dim] - 1))
@@ -28,22 +59,20 @@ def _long_frame(da: xr.DataArray, dim: str, labels: dict) -> pd.DataFrame:
     return df.rename(columns={dim: "epoch"})
 
 
-def convergence_figure(agg: xr.Dataset, stem: str, title: str) -> list[str]:
-    """Rows: training loss and test error for each optimizer; columns: widths.
+def convergence_figure(agg: xr.Dataset, stem: str, title: str,
+                       metrics=METRICS) -> list[str]:
+    """Rows: the given metrics for each optimizer; columns: widths.
 
     Lines are the median over seeds, bands the min-max range; a cross marks the epoch
-    where a run diverged. A loss with a nonzero reference value (the exact solution's
-    loss) is drawn as the gap loss - reference.
+    where a run diverged, a dotted line a homotopy switch. A Ritz energy is drawn as the gap
+    to the exact solution's energy (the aggregate's reference_loss); on the log scale,
+    non-positive values are left out.
     """
     labels = method_labels(agg)
     palette = style.method_palette(list(labels.values()))
-    reference = float(agg.attrs.get("reference_loss", 0.0))
-    loss = agg["loss"] - reference
-    loss_name = agg["loss"].attrs.get("long_name", "training loss")
-    loss_label = f"{loss_name} − exact" if reference else loss_name
-    metrics = [(loss, "epoch", loss_label), (agg["test_error"], "eval_epoch", "relative L2 error")]
+    drawn = [_metric(agg, m) for m in metrics]
     optimizers, widths = list(agg.optimizer.values), list(agg.width.values)
-    rows = [(opt, m) for opt in optimizers for m in metrics]
+    rows = [(opt, m) for opt in optimizers for m in drawn]
     with style.paper_style():
         fig, axes = plt.subplots(len(rows), len(widths), figsize=style.figure_size(len(rows), len(widths)),
                                  squeeze=False, sharex=True)
@@ -57,7 +86,9 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str) -> list[str]:
                              estimator="median", errorbar=("pi", 100), ax=ax,
                              legend=(r == 0 and c == len(widths) - 1))
                 _mark_divergence(ax, agg.sel(optimizer=opt, width=width), sub, dim, labels, palette)
-                ax.set_yscale("log")
+                for epoch in switch_epochs(agg):
+                    ax.axvline(epoch, color="0.5", linestyle=":", linewidth=0.8)
+                ax.set_yscale("log", nonpositive="mask")
                 ax.set_title(f"m = {width}, {opt}")
                 ax.set_ylabel(ylabel if c == 0 else "")
                 ax.set_xlabel("epoch" if r == len(rows) - 1 else "")

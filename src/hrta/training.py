@@ -1,9 +1,12 @@
 """Full-batch training of the homotopy network through a LightningModule."""
 
+import contextlib
+import inspect
 import logging
 import math
 
 import lightning as L
+from lightning.pytorch.profilers import PassThroughProfiler
 import numpy as np
 import torch
 import xarray as xr
@@ -36,11 +39,24 @@ class HomotopyModule(L.LightningModule):
     every epoch and the test error every ``eval_every`` epochs are kept in preallocated
     buffers, so logging costs no synchronisation; divergence (a non-finite loss) is checked
     at the evaluation epochs and stops the run.
+
+    Per-step cost: the Trainer sets ``_current_fx_name`` twice around every hook it calls
+    (about 30 times a step); ``__setattr__`` stores that plain string directly instead of
+    through nn.Module's parameter/buffer/submodule checks. The optimizer and scheduler
+    (Lightning's wrappers) are looked up once per fit.
     """
 
+    def __setattr__(self, name, value):
+        if name == "_current_fx_name":
+            self.__dict__[name] = value
+        else:
+            super().__setattr__(name, value)
+
     def __init__(self, net: TwoLayerNet, problem, schedule: Schedule, optimizer: dict,
-                 data: dict, eval_every: int, reset_optimizer_at_switch: bool = False):
+                 data: dict, eval_every: int, reset_optimizer_at_switch: bool = False,
+                 resample=None):
         super().__init__()
+        self.resample = resample  # epoch -> fresh (x, target) training points, or None
         self.automatic_optimization = False
         self.net, self.problem, self.schedule = net, problem, schedule
         self.optimizer_cfg, self.eval_every = optimizer, eval_every
@@ -62,6 +78,12 @@ class HomotopyModule(L.LightningModule):
     def train_dataloader(self):
         return EpochIndices(self.schedule.total_epochs)
 
+    def transfer_batch_to_device(self, batch, device, dataloader_idx):
+        return batch  # the batch is the epoch number; the data already live on the device
+
+    def on_train_start(self):
+        self.opt, self.sched = self.optimizers(), self.lr_schedulers()
+
     def on_train_batch_start(self, batch, batch_idx):
         if self.diverged_at >= 0:
             return -1  # Lightning's way to end the epoch, and so the run
@@ -69,11 +91,14 @@ class HomotopyModule(L.LightningModule):
         if s != self.net.s:
             self.net.set_s(s)
             if self.reset_optimizer_at_switch:
-                self.optimizers().optimizer.state.clear()
+                self.opt.optimizer.state.clear()
         return None
 
     def training_step(self, epoch, batch_idx):
-        opt, sched = self.optimizers(), self.lr_schedulers()
+        opt, sched = self.opt, self.sched
+        if self.resample is not None:
+            self.x_train, self.y_train = (torch.as_tensor(v).to(self.x_train)
+                                          for v in self.resample(epoch))
         loss = self.problem.loss(self.net, self.x_train, self.y_train)
         self.loss_history[epoch] = loss.detach()
         if epoch % self.eval_every == 0:
@@ -102,6 +127,21 @@ class HomotopyModule(L.LightningModule):
             self.diverged_at = int(torch.nonzero(~torch.isfinite(self.loss_history)).min())
 
 
+# The Trainer reads training_step's signature every step (to decide whether to pass
+# batch_idx); a stored __signature__ spares inspect re-deriving it from the code object.
+HomotopyModule.training_step.__signature__ = inspect.signature(HomotopyModule.training_step)
+
+
+class NoProfiler(PassThroughProfiler):
+    """Lightning's default no-op profiler without its per-call generator: the Trainer wraps
+    each hook in ``profiler.profile(name)``, about a dozen times a step."""
+
+    _NOTHING = contextlib.nullcontext()
+
+    def profile(self, action_name: str):
+        return self._NOTHING
+
+
 def quiet_lightning() -> None:
     """Silence Lightning's start-up banners (accelerator, tips)."""
     for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
@@ -112,7 +152,8 @@ def train(dataset: xr.Dataset, problem_cfg: dict, spec: dict) -> xr.Dataset:
     """Train one (width, seed, schedule, optimizer) run on a dataset; return its history.
 
     ``spec`` holds: width, seed, schedule (list of {s, epochs}), optimizer, eval_every and
-    the training block (threads, dtype, bias, accelerator, optimizer_state_at_switch).
+    the training block (threads, dtype, bias, accelerator, optimizer_state_at_switch,
+    kernel, chunk).
     """
     quiet_lightning()
     training = spec["training"]
@@ -123,15 +164,18 @@ def train(dataset: xr.Dataset, problem_cfg: dict, spec: dict) -> xr.Dataset:
     generator = torch.Generator().manual_seed(spec["seed"])
     torch.manual_seed(spec["seed"])
     net = TwoLayerNet(dataset.sizes["dim"], spec["width"], s=schedule.s_at(0),
-                      bias=training["bias"], generator=generator, dtype=dtype)
+                      bias=training["bias"], generator=generator, dtype=dtype,
+                      kernel=training["kernel"], chunk=training["chunk"])
     data = {k: torch.as_tensor(dataset[k].values, dtype=dtype)
             for k in ("x_train", "y_train", "x_test", "y_test")}
     module = HomotopyModule(net, problem, schedule, spec["optimizer"], data, spec["eval_every"],
-                            training["optimizer_state_at_switch"] == "reset")
+                            training["optimizer_state_at_switch"] == "reset",
+                            problem.resampler(spec["data_seed"], spec["seed"]) if problem.resample else None)
     trainer = L.Trainer(
         accelerator=training["accelerator"], devices=1, max_epochs=1,
         precision="64-true" if dtype == torch.float64 else "32-true",
-        logger=False, enable_checkpointing=False, enable_progress_bar=False,
+        logger=False, log_every_n_steps=0, enable_checkpointing=False, enable_progress_bar=False,
+        profiler=NoProfiler(),
         enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
     )
     trainer.fit(module)

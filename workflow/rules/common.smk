@@ -2,11 +2,12 @@
 import json
 
 import hrta.config
+import hrta.resources
 from hrta.problems import make_problem
 
 RUNS = list(hrta.config.runs(config))
 EXPERIMENTS = list(config["experiments"])
-FIGURES = {exp.get("figure", name): name for name, exp in config["experiments"].items()}
+FIGURES = hrta.config.figures(config)  # stem -> {"experiment", "metrics"}
 
 
 wildcard_constraints:
@@ -20,6 +21,11 @@ wildcard_constraints:
 
 def run_file(r):
     return "results/runs/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.nc".format(**r)
+
+
+def train_spec(wc):
+    """The run spec of a train job, from its wildcards (for its resources)."""
+    return hrta.config.run_spec(config, wc.experiment, wc.optimizer, wc.method, wc.width, wc.seed)
 
 
 def experiment_config(experiment):

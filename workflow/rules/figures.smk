@@ -1,6 +1,9 @@
+import hrta.figures
+
+
 rule convergence_figure:
     input:
-        lambda wc: f"results/aggregate/{FIGURES[wc.figure]}.nc",
+        lambda wc: f"results/aggregate/{FIGURES[wc.figure]['experiment']}.nc",
     output:
         pdf="results/figures/{figure}.pdf",
         png=report(
@@ -9,10 +12,32 @@ rule convergence_figure:
             category="Figures",
         ),
     params:
-        title=lambda wc: make_problem(config["experiments"][FIGURES[wc.figure]]["problem"]).title,
+        experiment=lambda wc: FIGURES[wc.figure]["experiment"],
+        metrics=lambda wc: FIGURES[wc.figure]["metrics"],
+        caption=lambda wc: hrta.figures.caption_params(
+            config["experiments"][FIGURES[wc.figure]["experiment"]]["problem"]
+        ),
     conda:
         "../../environment.yml"
     log:
         "results/logs/figures/{figure}.log",
     script:
         "../scripts/convergence_figure.py"
+
+
+rule proof_figure:
+    input:
+        Path(workflow.basedir) / config["proof"]["graph"],
+    output:
+        pdf=f"results/figures/{config['proof']['figure']}.pdf",
+        png=report(
+            f"results/figures/{config['proof']['figure']}.png",
+            caption="../report/proof.rst",
+            category="Figures",
+        ),
+    conda:
+        "../../environment.yml"
+    log:
+        f"results/logs/figures/{config['proof']['figure']}.log",
+    script:
+        "../scripts/proof_figure.py"

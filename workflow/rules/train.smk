@@ -9,8 +9,11 @@ rule train:
         ),
     threads: config["training"]["threads"]
     resources:
-        mem_mb=lambda wc: 1000 + int(wc.width) // 10,
-        runtime=30,
+        mem_mb=lambda wc: hrta.resources.mem_mb(train_spec(wc)),
+        runtime=lambda wc: hrta.resources.runtime_min(train_spec(wc)),
+        gpu=lambda wc: hrta.resources.gpus(train_spec(wc)),
+    conda:
+        "../../environment.yml"
     log:
         "results/logs/train/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.log",
     benchmark:

@@ -1,0 +1,224 @@
+"""Lightning training path vs a hand-written PyTorch loop, side by side (run by hand).
+
+    python benchmarks/bench_training.py                # all cells, 3 rounds
+    python benchmarks/bench_training.py --rounds 1 --cells sin1d_m1e3
+
+Every cell trains the same two-stage HRTA run (s = 0.5 then 1.5, Adam with step decay)
+three ways, each in a fresh process so that its peak RSS (ru_maxrss) is its own:
+
+- ``lightning``: ``hrta.training.train``, exactly as the workflow calls it;
+- ``plain``:     a plain PyTorch loop over the same network, loss, optimizer, scheduler,
+                 dtype and threads, recording the same history (loss every epoch, test
+                 error at the same evaluation epochs);
+- ``textbook``:  the same plain loop over the unfused autograd network
+                 (z = x~ w^T, leaky_relu, @ a), the reference for the kernel speed.
+
+Each process trains a short warm-up run, then E/5 and E epochs; ms/step is the E-epoch
+time over E (set-up included), ``marginal`` is (T(E) - T(E/5)) / (4E/5) and ``fixed`` the
+rest. Times are the process's CPU time (time.process_time), which other jobs on a shared
+machine inflate far less than wall time. Rounds alternate the order of the modes; the
+minimum over rounds is reported. Lightning and plain must give bit-identical losses;
+textbook must agree to rounding. Peak RSS is ru_maxrss of each process (imports included;
+the value after the imports is shown beside it).
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+CELLS = {
+    "sin1d_m1e3": {"problem": {"name": "sin_sum", "dim": 1, "n_train": 100, "train_points": "grid",
+                               "n_test": 1000, "test_points": "grid"}, "width": 1000, "epochs": 3000},
+    "sin1d_m1e4": {"problem": {"name": "sin_sum", "dim": 1, "n_train": 100, "train_points": "grid",
+                               "n_test": 1000, "test_points": "grid"}, "width": 10000, "epochs": 1000},
+    "sin3d_m1e4": {"problem": {"name": "sin_sum", "dim": 3, "n_train": 1000, "train_points": "uniform",
+                               "n_test": 1000, "test_points": "uniform"}, "width": 10000, "epochs": 200},
+    "ritz_m1e3": {"problem": {"name": "poisson_neumann", "dim": 2, "n_train": 1000, "train_points": "sobol",
+                              "n_test": 1024, "test_points": "grid"}, "width": 1000, "epochs": 500},
+}
+MODES = ("lightning", "plain", "textbook")
+
+
+def make_spec(cell: dict, epochs: int, dtype: str, threads: int, kernel: str = "fused") -> dict:
+    half = epochs // 2
+    return {
+        "width": cell["width"], "seed": 0, "data_seed": 0, "eval_every": epochs,
+        "schedule": [{"s": 0.5, "epochs": half}, {"s": 1.5, "epochs": epochs - half}],
+        "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3,
+                      "decay": {"kind": "step", "step_size": max(1, epochs // 3), "gamma": 0.5}},
+        "training": {"threads": threads, "dtype": dtype, "accelerator": "cpu", "bias": "augment",
+                     "optimizer_state_at_switch": "keep", "kernel": kernel, "chunk": 2**18},
+    }
+
+
+def plain_train(dataset, problem_cfg: dict, spec: dict) -> np.ndarray:
+    """The hand-written loop: the same step and the same records as HomotopyModule."""
+    import torch
+
+    from hrta.network import TwoLayerNet
+    from hrta.optim import make_lr_scheduler, make_optimizer
+    from hrta.problems import make_problem
+    from hrta.schedule import Schedule
+
+    training = spec["training"]
+    torch.set_num_threads(training["threads"])
+    dtype = {"float32": torch.float32, "float64": torch.float64}[training["dtype"]]
+    schedule, problem = Schedule(spec["schedule"]), make_problem(problem_cfg)
+    generator = torch.Generator().manual_seed(spec["seed"])
+    torch.manual_seed(spec["seed"])
+    net = TwoLayerNet(dataset.sizes["dim"], spec["width"], s=schedule.s_at(0), bias=training["bias"],
+                      generator=generator, dtype=dtype, kernel=training["kernel"], chunk=training["chunk"])
+    x, y, xt, yt = (torch.as_tensor(dataset[k].values, dtype=dtype)
+                    for k in ("x_train", "y_train", "x_test", "y_test"))
+    opt = make_optimizer(net.parameters(), spec["optimizer"])
+    sched = make_lr_scheduler(opt, spec["optimizer"])
+    epochs, every = schedule.total_epochs, spec["eval_every"]
+    losses = torch.full((epochs + 1,), math.nan, dtype=dtype)
+    errors = torch.full((len(range(0, epochs, every)) + 1,), math.nan, dtype=dtype)
+    lrs = np.full(epochs, math.nan)
+    for epoch in range(epochs):
+        s = schedule.s_at(epoch)
+        if s != net.s:
+            net.set_s(s)
+        loss = problem.loss(net, x, y)
+        losses[epoch] = loss.detach()
+        if epoch % every == 0:
+            with torch.no_grad():
+                errors[epoch // every] = problem.test_error(net, xt, yt)
+            if not torch.isfinite(loss).item():
+                break
+        lrs[epoch] = sched.get_last_lr()[0]
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+    losses[epochs] = problem.loss(net, x, y).detach()
+    with torch.no_grad():
+        errors[-1] = problem.test_error(net, xt, yt)
+    return losses.double().numpy()
+
+
+def worker(cell_name: str, mode: str, dtype: str, threads: int, epochs: int) -> dict:
+    """Train in this process: warm-up, E/5 and E epochs; report times, losses and peak RSS."""
+    import torch  # noqa: F401  (imports count as start-up, not as training)
+
+    from hrta.problems import make_problem
+
+    cell = CELLS[cell_name]
+    problem_cfg = cell["problem"]
+    dataset = make_problem(problem_cfg).make_dataset(0)
+    if mode == "lightning":
+        from hrta.training import train
+
+        def run(e):
+            return train(dataset, problem_cfg, make_spec(cell, e, dtype, threads)).loss.values
+    else:
+        kernel = "fused" if mode == "plain" else "autograd"
+
+        def run(e):
+            return plain_train(dataset, problem_cfg, make_spec(cell, e, dtype, threads, kernel))
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    run(max(4, epochs // 20))
+    short = max(2, epochs // 5)
+    times, walls = {}, {}
+    for e in (short, epochs):
+        t0, w0 = time.process_time(), time.perf_counter()
+        losses = run(e)
+        times[e], walls[e] = time.process_time() - t0, time.perf_counter() - w0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"cell": cell_name, "mode": mode, "short": short, "epochs": epochs,
+            "t_short": times[short], "t_full": times[epochs], "wall_full": walls[epochs], "losses": losses.tolist(),
+            "rss_start_mb": rss_before / 1024, "rss_peak_mb": rss / 1024,
+            "n": problem_cfg["n_train"], "m": cell["width"]}
+
+
+def spawn(cell: str, mode: str, args) -> dict:
+    cmd = [sys.executable, __file__, "--worker", cell, mode, "--dtype", args.dtype,
+           "--threads", str(args.threads), "--epochs", str(epochs_of(cell, args))]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def epochs_of(cell: str, args) -> int:
+    return max(10, int(CELLS[cell]["epochs"] * args.scale))
+
+
+def marginal(r: dict) -> float:
+    """Seconds per step beyond the fixed set-up: (T(E) - T(E/5)) / (E - E/5)."""
+    return (r["t_full"] - r["t_short"]) / (r["epochs"] - r["short"])
+
+
+def summarise(results: list[dict], cells: list[str]) -> None:
+    """Markdown tables: per mode (best of the rounds), then Lightning against plain per cell."""
+    best = {}
+    for r in results:
+        key = (r["cell"], r["mode"])
+        if key not in best or r["t_full"] < best[key]["t_full"]:
+            best[key] = {**r, "t_short": min(r["t_short"], best.get(key, r)["t_short"])}
+    print("\n| cell | n | m | epochs | mode | ms/step | marginal ms/step | fixed s | "
+          "ns per n·m·step | peak RSS MB (after imports) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (cell, mode), r in sorted(best.items(), key=lambda kv: (cells.index(kv[0][0]), MODES.index(kv[0][1]))):
+        step = marginal(r)
+        print(f"| {cell} | {r['n']} | {r['m']} | {r['epochs']} | {mode} | "
+              f"{1e3 * r['t_full'] / r['epochs']:.3f} | {1e3 * step:.3f} | "
+              f"{r['t_full'] - step * r['epochs']:.2f} | {1e9 * step / (r['n'] * r['m']):.2f} | "
+              f"{r['rss_peak_mb']:.0f} ({r['rss_start_mb']:.0f}) |")
+    print("\n| cell | lightning / plain (ms/step) | lightning / plain (marginal) | "
+          "losses lightning == plain | textbook / plain (ms/step) | max rel. diff textbook vs plain |")
+    print("|---|---|---|---|---|---|")
+    for cell in cells:
+        lt, pl, tb = (best.get((cell, mode)) for mode in MODES)
+        if not (lt and pl):
+            continue
+        same = "yes" if np.array_equal(lt["losses"], pl["losses"]) else "NO"
+        ref = ("- | -" if tb is None else f"{tb['t_full'] / pl['t_full']:.2f} | "
+               f"{np.max(np.abs(np.subtract(tb['losses'], pl['losses'])) / np.abs(tb['losses'])):.1e}")
+        print(f"| {cell} | {lt['t_full'] / pl['t_full']:.3f} | {marginal(lt) / marginal(pl):.3f} | "
+              f"{same} | {ref} |")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
+    p.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
+    p.add_argument("--rounds", type=int, default=3, help="repetitions; the minimum is reported")
+    p.add_argument("--scale", type=float, default=1.0, help="multiplies every cell's epochs")
+    p.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--worker", nargs=2, metavar=("CELL", "MODE"), help=argparse.SUPPRESS)
+    p.add_argument("--epochs", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--json", help="also write every raw result to this file")
+    args = p.parse_args()
+    if args.worker:
+        print(json.dumps(worker(*args.worker, args.dtype, args.threads, args.epochs)))
+        return
+    import torch
+
+    print(f"torch {torch.__version__}, {args.dtype}, {args.threads} thread(s), "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
+    results = []
+    for rnd in range(args.rounds):
+        for cell in args.cells:
+            modes = args.modes if rnd % 2 == 0 else args.modes[::-1]
+            for mode in modes:
+                r = spawn(cell, mode, args)
+                print(f"round {rnd} {cell:11s} {mode:9s} {1e3 * r['t_full'] / r['epochs']:8.3f} ms/step "
+                      f"(load {os.getloadavg()[0]:.2f})", flush=True)
+                results.append(r)
+    summarise(results, args.cells)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(results, fh)
+
+
+if __name__ == "__main__":
+    main()

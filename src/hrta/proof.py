@@ -1,0 +1,120 @@
+"""Figure 1: a proof's structure, read from a declarative YAML file and drawn as a layered graph.
+
+The file holds ``title`` and ``results``: name -> {label, statement, source, uses}. An arrow
+goes from each used result to the result using it. Layers are longest paths from the
+results that use nothing, so every arrow points down.
+"""
+
+import textwrap
+from pathlib import Path
+
+import yaml
+from matplotlib import pyplot as plt
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from hrta import style
+
+FIELDS = ("label", "statement", "source", "uses")
+BOX_W, GAP_Y = 0.29, 0.1  # box width and vertical margin, in axes units
+
+
+class ProofGraphError(ValueError):
+    """The proof file is malformed; the message names the file and the entry."""
+
+
+def load(path) -> dict:
+    """Read and check a proof file: every result complete, every `uses` known, no cycle."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise ProofGraphError(f"proof file '{path}': cannot be read as YAML ({err})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("results"), dict) or not raw["results"]:
+        raise ProofGraphError(f"proof file '{path}': expected a mapping with a non-empty 'results'")
+    results = raw["results"]
+    for name, res in results.items():
+        missing = [f for f in FIELDS if not isinstance(res, dict) or f not in res]
+        if missing:
+            raise ProofGraphError(f"proof file '{path}': results.{name} lacks {missing}")
+        if not isinstance(res["uses"], list):
+            raise ProofGraphError(f"proof file '{path}': results.{name}.uses must be a list")
+        unknown = [u for u in res["uses"] if u not in results]
+        if unknown:
+            raise ProofGraphError(f"proof file '{path}': results.{name}.uses names unknown"
+                                  f" results {unknown} (known: {sorted(results)})")
+    try:
+        layers(results)
+    except ValueError as err:
+        raise ProofGraphError(f"proof file '{path}': {err}") from None
+    return {"title": raw.get("title", ""), "results": results}
+
+
+def layers(results: dict) -> dict:
+    """Result -> layer: 0 for results that use nothing, else 1 + the deepest used layer."""
+    depth, active = {}, set()
+
+    def visit(name):
+        if name in depth:
+            return depth[name]
+        if name in active:
+            raise ValueError(f"the 'uses' relation has a cycle through {name!r}")
+        active.add(name)
+        depth[name] = 1 + max((visit(u) for u in results[name]["uses"]), default=-1)
+        active.discard(name)
+        return depth[name]
+
+    for name in results:
+        visit(name)
+    return depth
+
+
+def positions(results: dict) -> dict:
+    """Result -> (x, y) box centre in [0, 1]^2; within a layer, ordered by the mean x of its uses."""
+    depth = layers(results)
+    n_layers = max(depth.values()) + 1
+    pos = {}
+    for layer in range(n_layers):
+        names = [n for n in results if depth[n] == layer]
+        names.sort(key=lambda n: sum(pos[u][0] for u in results[n]["uses"]) / len(results[n]["uses"])
+                   if results[n]["uses"] else 0.5)
+        for i, name in enumerate(names):
+            pos[name] = ((i + 0.5) / len(names), 1 - (layer + 0.5) / n_layers)
+    return pos
+
+
+def _box_text(res: dict, width_chars: int) -> str:
+    statement = textwrap.fill(" ".join(str(res["statement"]).split()), width_chars)
+    return f"{statement}\n[{res['source']}]"
+
+
+def draw(graph: dict, stem) -> list[str]:
+    """Draw the graph (boxes: label, statement, source; arrows: used -> user); save PDF and PNG."""
+    results = graph["results"]
+    pos = positions(results)
+    n_layers = max(layers(results).values()) + 1
+    height = 1.2 * n_layers + 0.4
+    with style.paper_style():
+        fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, height))
+        ax.set_axis_off()
+        ax.set(xlim=(0, 1), ylim=(0, 1))
+        box_h = (1 - GAP_Y) / n_layers * 0.62
+        for name, (x, y) in pos.items():
+            ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - box_h / 2), BOX_W, box_h,
+                                        boxstyle="round,pad=0.005", facecolor="0.96",
+                                        edgecolor="0.2", linewidth=0.8))
+            ax.text(x, y + box_h / 2 - 0.012, results[name]["label"], ha="center", va="top",
+                    fontsize=7.5, fontweight="bold")
+            ax.text(x, y + box_h / 2 - 0.045, _box_text(results[name], 46), ha="center", va="top",
+                    fontsize=5.8, linespacing=1.15)
+        depth = layers(results)
+        for name, res in results.items():
+            for used in res["uses"]:
+                (x0, y0), (x1, y1) = pos[used], pos[name]
+                bend = 0.0 if depth[name] - depth[used] == 1 else 0.35  # skip edges arc past boxes
+                ax.add_patch(FancyArrowPatch((x0, y0 - box_h / 2), (x1, y1 + box_h / 2),
+                                             arrowstyle="-|>", mutation_scale=9, linewidth=0.8,
+                                             color="0.25", connectionstyle=f"arc3,rad={bend}",
+                                             shrinkA=1, shrinkB=1))
+        if graph["title"]:
+            fig.suptitle(graph["title"])
+        return style.save(fig, stem)

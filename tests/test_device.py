@@ -1,0 +1,33 @@
+"""Device placement of training: the full-batch data travel with the LightningModule.
+
+The data are buffers of the module, so Lightning's move of the module to the accelerator
+carries them once, before the first step; no step copies or recreates them. CPU is the
+tested path; the same property is what makes accelerator=gpu copy the data only once.
+"""
+
+import lightning as L
+import torch
+
+from conftest import make_spec
+from hrta.training import train
+
+DATA = ("x_train", "y_train", "x_test", "y_test")
+
+
+def test_full_batch_data_are_module_buffers_never_copied(sin_dataset, monkeypatch):
+    seen = {}
+    fit = L.Trainer.fit
+
+    def recording_fit(trainer, module, *args, **kwargs):
+        buffers = dict(module.named_buffers())
+        seen["before"] = {k: buffers[k].data_ptr() for k in DATA}
+        fit(trainer, module, *args, **kwargs)
+        seen["after"] = {k: getattr(module, k).data_ptr() for k in DATA}
+        seen["module"] = module
+
+    monkeypatch.setattr(L.Trainer, "fit", recording_fit)
+    spec = make_spec()
+    train(sin_dataset, spec["problem"], spec)
+    assert seen["after"] == seen["before"], "a training step replaced the data tensors"
+    module = seen["module"].to(torch.float64)  # a move of the module moves the data with it
+    assert all(getattr(module, k).dtype == torch.float64 for k in DATA)

@@ -1,0 +1,14 @@
+rule claims:
+    input:
+        aggregates=expand("results/aggregate/{experiment}.nc", experiment=EXPERIMENTS),
+    output:
+        md=report("results/claims.md", caption="../report/claims.rst", category="Claims"),
+        json="results/claims.json",
+    params:
+        settings=config["claims"],
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/claims.log",
+    script:
+        "../scripts/claims.py"

@@ -1,0 +1,99 @@
+# Infinite-width theory: NTK spectra against s (Theorem 1), its verdict, and the kernel-regime
+# comparison of gradient-descent training (src/hrta/ntk.py, src/hrta/theory.py).
+import hrta.theory
+
+THEORY = config["theory"]
+KERNEL_REGIME = "kernel_regime" in THEORY
+THEORY_OUTPUTS = ["results/theory/theorem1.json"] + expand(
+    "results/figures/{figure}.{ext}",
+    figure=["theorem1"] + (["kernel_regime"] if KERNEL_REGIME else []),
+    ext=["pdf", "png"],
+)
+
+
+rule ntk_spectra:
+    input:
+        "results/data/{experiment}.nc",
+    output:
+        "results/theory/{experiment}_spectra.nc",
+    params:
+        experiment=lambda wc: experiment_config(wc.experiment),
+        theory=THEORY,
+    threads: 1
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/theory/{experiment}_spectra.log",
+    benchmark:
+        "results/benchmarks/theory/{experiment}_spectra.tsv"
+    script:
+        "../scripts/ntk_spectra.py"
+
+
+rule theorem1_verdict:
+    input:
+        expand("results/theory/{experiment}_spectra.nc", experiment=EXPERIMENTS),
+    output:
+        "results/theory/theorem1.json",
+    params:
+        tolerance=THEORY["monotone_tolerance"],
+    threads: 1
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/theory/theorem1_verdict.log",
+    script:
+        "../scripts/theorem1_verdict.py"
+
+
+rule theorem1_figure:
+    input:
+        expand("results/theory/{experiment}_spectra.nc", experiment=EXPERIMENTS),
+    output:
+        pdf="results/figures/theorem1.pdf",
+        png=report("results/figures/theorem1.png", caption="../report/theorem1.rst", category="Theory"),
+    threads: 1
+    conda:
+        "../../environment.yml"
+    log:
+        "results/logs/figures/theorem1.log",
+    script:
+        "../scripts/theorem1_figure.py"
+
+
+if KERNEL_REGIME:
+    KERNEL_SPECS = hrta.theory.kernel_regime_specs(config)
+
+    rule kernel_regime:
+        input:
+            data="results/data/{}.nc".format(THEORY["kernel_regime"]["experiment"]),
+            runs=[run_file({**s, "optimizer": s["optimizer"]["name"]}) for s in KERNEL_SPECS],
+        output:
+            "results/theory/kernel_regime.nc",
+        params:
+            specs=KERNEL_SPECS,
+            experiment={**experiment_config(THEORY["kernel_regime"]["experiment"]), "theory": THEORY},
+        threads: 1
+        conda:
+            "../../environment.yml"
+        log:
+            "results/logs/theory/kernel_regime.log",
+        benchmark:
+            "results/benchmarks/theory/kernel_regime.tsv"
+        script:
+            "../scripts/kernel_regime.py"
+
+    rule kernel_regime_figure:
+        input:
+            "results/theory/kernel_regime.nc",
+        output:
+            pdf="results/figures/kernel_regime.pdf",
+            png=report("results/figures/kernel_regime.png", caption="../report/kernel_regime.rst",
+                       category="Theory"),
+        threads: 1
+        conda:
+            "../../environment.yml"
+        log:
+            "results/logs/figures/kernel_regime.log",
+        script:
+            "../scripts/kernel_regime_figure.py"

@@ -1,0 +1,37 @@
+"""Write the claims report (results/claims.md and .json) from the experiments' aggregates.
+
+By hand: python workflow/scripts/claims.py results/aggregate/*.nc --out results/claims \
+    [--theory results/theory/theorem1.json ...] [--config config.yaml]
+"""
+
+import json
+from pathlib import Path
+
+import xarray as xr
+
+from hrta import claims, cli
+from hrta.provenance import write_text
+
+
+def main(aggregates: list[str], stem: str, settings: dict, theory: list[str]) -> None:
+    aggs = {}
+    for path in aggregates:
+        with xr.open_dataset(path) as ds:
+            aggs[Path(path).stem] = ds.load()
+    extra = [{"source": path, "data": json.loads(Path(path).read_text())} for path in theory]
+    rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], extra)
+    write_text(claims.to_json(rep), f"{stem}.json")
+    write_text(claims.markdown(rep), f"{stem}.md")
+
+
+if "snakemake" in globals():
+    with cli.logged(snakemake.log[0]):
+        main(list(snakemake.input.aggregates), snakemake.output.md.removesuffix(".md"),
+             snakemake.params.settings, list(snakemake.input.get("theory", [])))
+else:
+    p = cli.parser(__doc__)
+    p.add_argument("aggregates", nargs="+")
+    p.add_argument("--out", default="results/claims", help="output path without extension")
+    p.add_argument("--theory", nargs="*", default=[], help="JSON files of theory verdicts to include")
+    a = p.parse_args()
+    main(a.aggregates, a.out, cli.config_from(a, __file__)["claims"], a.theory)
