@@ -4,7 +4,7 @@
     python benchmarks/bench_training.py --rounds 1 --cells sin1d_m1e3
 
 Every cell trains the same two-stage HRTA run (s = 0.5 then 1.5, Adam with step decay)
-three ways, each in a fresh process so that its peak RSS (ru_maxrss) is its own:
+three ways:
 
 - ``lightning``: ``hrta.training.train``, exactly as the workflow calls it;
 - ``plain``:     a plain PyTorch loop over the same network, loss, optimizer, scheduler,
@@ -13,13 +13,14 @@ three ways, each in a fresh process so that its peak RSS (ru_maxrss) is its own:
 - ``textbook``:  the same plain loop over the unfused autograd network
                  (z = x~ w^T, leaky_relu, @ a), the reference for the kernel speed.
 
-Each process trains a short warm-up run, then E/5 and E epochs; ms/step is the E-epoch
-time over E (set-up included), ``marginal`` is (T(E) - T(E/5)) / (4E/5) and ``fixed`` the
-rest. Times are the process's CPU time (time.process_time), which other jobs on a shared
-machine inflate far less than wall time. Rounds alternate the order of the modes; the
-minimum over rounds is reported. Lightning and plain must give bit-identical losses;
-textbook must agree to rounding. Peak RSS is ru_maxrss of each process (imports included;
-the value after the imports is shown beside it).
+Each mode trains a short warm-up run, then E/5 and E epochs; ms/step is the E-epoch time
+over E (set-up included), ``marginal`` is (T(E) - T(E/5)) / (4E/5) and ``fixed`` the rest.
+Times are CPU time (time.process_time), which other jobs on a shared machine inflate far
+less than wall time. The modes are timed one after the other in the same fresh process
+(timings across processes differ by up to ~15% here); each round runs one process per
+mode, that mode first, so its peak RSS (ru_maxrss, imports included; the value after the
+imports beside it) is its own. The minimum over all runs is reported. Lightning and plain
+must give bit-identical losses; textbook must agree to rounding.
 """
 
 import argparse
@@ -105,44 +106,45 @@ def plain_train(dataset, problem_cfg: dict, spec: dict) -> np.ndarray:
     return losses.double().numpy()
 
 
-def worker(cell_name: str, mode: str, dtype: str, threads: int, epochs: int) -> dict:
-    """Train in this process: warm-up, E/5 and E epochs; report times, losses and peak RSS."""
+def worker(cell_name: str, first: str, modes: list[str], dtype: str, threads: int,
+           epochs: int) -> list[dict]:
+    """Train ``first``, then the other modes, in this process; each: a warm-up, E/5 and E
+    epochs. Peak RSS is reported for ``first`` only (measured before the others run)."""
     import torch  # noqa: F401  (imports count as start-up, not as training)
 
     from hrta.problems import make_problem
+    from hrta.training import train
 
     cell = CELLS[cell_name]
     problem_cfg = cell["problem"]
     dataset = make_problem(problem_cfg).make_dataset(0)
-    if mode == "lightning":
-        from hrta.training import train
-
-        def run(e):
-            return train(dataset, problem_cfg, make_spec(cell, e, dtype, threads)).loss.values
-    else:
-        kernel = "fused" if mode == "plain" else "autograd"
-
-        def run(e):
-            return plain_train(dataset, problem_cfg, make_spec(cell, e, dtype, threads, kernel))
-
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    run(max(4, epochs // 20))
-    short = max(2, epochs // 5)
-    times, walls = {}, {}
-    for e in (short, epochs):
-        t0, w0 = time.process_time(), time.perf_counter()
-        losses = run(e)
-        times[e], walls[e] = time.process_time() - t0, time.perf_counter() - w0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"cell": cell_name, "mode": mode, "short": short, "epochs": epochs,
-            "t_short": times[short], "t_full": times[epochs], "wall_full": walls[epochs], "losses": losses.tolist(),
-            "rss_start_mb": rss_before / 1024, "rss_peak_mb": rss / 1024,
-            "n": problem_cfg["n_train"], "m": cell["width"]}
+    runners = {
+        "lightning": lambda e: train(dataset, problem_cfg, make_spec(cell, e, dtype, threads)).loss.values,
+        "plain": lambda e: plain_train(dataset, problem_cfg, make_spec(cell, e, dtype, threads)),
+        "textbook": lambda e: plain_train(dataset, problem_cfg,
+                                          make_spec(cell, e, dtype, threads, kernel="autograd")),
+    }
+    rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    short, results = max(2, epochs // 5), []
+    for mode in [first] + [m for m in modes if m != first]:
+        runners[mode](max(4, epochs // 20))
+        times = {}
+        for e in (short, epochs):
+            t0, w0 = time.process_time(), time.perf_counter()
+            losses = runners[mode](e)
+            times[e] = (time.process_time() - t0, time.perf_counter() - w0)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if mode == first else None
+        results.append({"cell": cell_name, "mode": mode, "short": short, "epochs": epochs,
+                        "t_short": times[short][0], "t_full": times[epochs][0],
+                        "wall_full": times[epochs][1], "losses": losses.tolist(),
+                        "rss_start_mb": rss_start, "rss_peak_mb": rss,
+                        "n": problem_cfg["n_train"], "m": cell["width"]})
+    return results
 
 
-def spawn(cell: str, mode: str, args) -> dict:
-    cmd = [sys.executable, __file__, "--worker", cell, mode, "--dtype", args.dtype,
-           "--threads", str(args.threads), "--epochs", str(epochs_of(cell, args))]
+def spawn(cell: str, first: str, args) -> list[dict]:
+    cmd = [sys.executable, __file__, "--worker", cell, first, "--modes", *args.modes,
+           "--dtype", args.dtype, "--threads", str(args.threads), "--epochs", str(epochs_of(cell, args))]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -158,11 +160,13 @@ def marginal(r: dict) -> float:
 
 def summarise(results: list[dict], cells: list[str]) -> None:
     """Markdown tables: per mode (best of the rounds), then Lightning against plain per cell."""
-    best = {}
+    best, rss = {}, {}
     for r in results:
         key = (r["cell"], r["mode"])
         if key not in best or r["t_full"] < best[key]["t_full"]:
             best[key] = {**r, "t_short": min(r["t_short"], best.get(key, r)["t_short"])}
+        if r["rss_peak_mb"] is not None:
+            rss[key] = (max(r["rss_peak_mb"], rss.get(key, (0, 0))[0]), r["rss_start_mb"])
     print("\n| cell | n | m | epochs | mode | ms/step | marginal ms/step | fixed s | "
           "ns per n·m·step | peak RSS MB (after imports) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -171,7 +175,7 @@ def summarise(results: list[dict], cells: list[str]) -> None:
         print(f"| {cell} | {r['n']} | {r['m']} | {r['epochs']} | {mode} | "
               f"{1e3 * r['t_full'] / r['epochs']:.3f} | {1e3 * step:.3f} | "
               f"{r['t_full'] - step * r['epochs']:.2f} | {1e9 * step / (r['n'] * r['m']):.2f} | "
-              f"{r['rss_peak_mb']:.0f} ({r['rss_start_mb']:.0f}) |")
+              f"{rss[cell, mode][0]:.0f} ({rss[cell, mode][1]:.0f}) |")
     print("\n| cell | lightning / plain (ms/step) | lightning / plain (marginal) | "
           "losses lightning == plain | textbook / plain (ms/step) | max rel. diff textbook vs plain |")
     print("|---|---|---|---|---|---|")
@@ -199,7 +203,7 @@ def main() -> None:
     p.add_argument("--json", help="also write every raw result to this file")
     args = p.parse_args()
     if args.worker:
-        print(json.dumps(worker(*args.worker, args.dtype, args.threads, args.epochs)))
+        print(json.dumps(worker(*args.worker, args.modes, args.dtype, args.threads, args.epochs)))
         return
     import torch
 
@@ -208,12 +212,12 @@ def main() -> None:
     results = []
     for rnd in range(args.rounds):
         for cell in args.cells:
-            modes = args.modes if rnd % 2 == 0 else args.modes[::-1]
-            for mode in modes:
-                r = spawn(cell, mode, args)
-                print(f"round {rnd} {cell:11s} {mode:9s} {1e3 * r['t_full'] / r['epochs']:8.3f} ms/step "
-                      f"(load {os.getloadavg()[0]:.2f})", flush=True)
-                results.append(r)
+            for first in args.modes:
+                rs = spawn(cell, first, args)
+                print(f"round {rnd} {cell:11s} " + "  ".join(
+                    f"{r['mode']} {1e3 * r['t_full'] / r['epochs']:.3f}" for r in rs)
+                    + f" ms/step (load {os.getloadavg()[0]:.2f})", flush=True)
+                results.extend(rs)
     summarise(results, args.cells)
     if args.json:
         with open(args.json, "w") as fh:

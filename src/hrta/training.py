@@ -40,10 +40,12 @@ class HomotopyModule(L.LightningModule):
     buffers, so logging costs no synchronisation; divergence (a non-finite loss) is checked
     at the evaluation epochs and stops the run.
 
-    Per-step cost: the Trainer sets ``_current_fx_name`` twice around every hook it calls
-    (about 30 times a step); ``__setattr__`` stores that plain string directly instead of
-    through nn.Module's parameter/buffer/submodule checks. The optimizer and scheduler
-    (Lightning's wrappers) are looked up once per fit.
+    Per-step cost of the Trainer (profiled in docs/benchmarks.md), cut with its own means:
+    ``_current_fx_name``, which the Trainer sets twice around each of ~15 hook calls a
+    step, is stored directly rather than through nn.Module's parameter/buffer checks; the
+    batch (an epoch number) skips the device-transfer hook; the optimizer and scheduler
+    wrappers are looked up once per fit; ``train`` passes a profiler without a per-call
+    generator and ``log_every_n_steps=0`` (nothing is logged).
     """
 
     def __setattr__(self, name, value):
