@@ -2,6 +2,7 @@
 
 import argparse
 import contextlib
+import traceback
 from pathlib import Path
 
 from hrta.config import load
@@ -15,7 +16,11 @@ def logged(path):
         return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as fh, contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):
-        yield
+        try:
+            yield
+        except BaseException:
+            traceback.print_exc(file=fh)  # the log holds the error too, not only Snakemake's output
+            raise
 
 
 def parser(doc: str) -> argparse.ArgumentParser:

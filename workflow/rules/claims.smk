@@ -1,6 +1,7 @@
 rule claims:
     input:
         aggregates=expand("results/aggregate/{experiment}.nc", experiment=EXPERIMENTS),
+        theory="results/theory/theorem1.json",
     output:
         md=report("results/claims.md", caption="../report/claims.rst", category="Claims"),
         json="results/claims.json",

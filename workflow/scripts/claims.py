@@ -27,7 +27,7 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: list[str]) ->
 if "snakemake" in globals():
     with cli.logged(snakemake.log[0]):
         main(list(snakemake.input.aggregates), snakemake.output.md.removesuffix(".md"),
-             snakemake.params.settings, list(snakemake.input.get("theory", [])))
+             snakemake.params.settings, [snakemake.input.theory])
 else:
     p = cli.parser(__doc__)
     p.add_argument("aggregates", nargs="+")
