@@ -143,7 +143,18 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
     report = ci_run / "report.html"
     snakemake(ci_run, "--report", str(report))
     html = report.read_text()
-    assert "fig2.png" in html and "Convergence of the ReLU baseline" in html
+    figures = sorted(p.name for p in (ci_run / "results" / "figures").glob("*.png"))
+    assert figures and all(name in html for name in figures)
+    captions = {  # a phrase of each caption template in workflow/report/
+        "convergence.rst": "the ReLU baseline against the HRTA schedules",
+        "proof.rst": "Structure of the proof of the HRTA convergence theorem",
+        "theorem1.rst": "Theorem 1 checked numerically",
+        "kernel_regime.rst": "Kernel regime. Full-batch gradient descent",
+        "claims.rst": "claims checked against these results",
+    }
+    assert set(captions) == {rst.name for rst in (ROOT / "workflow" / "report").glob("*.rst")}
+    for name, phrase in captions.items():
+        assert phrase in html, f"caption of {name} missing from the report"
 
 
 def test_diverging_run_is_recorded_and_the_workflow_carries_on(tmp_path, ci_config):
