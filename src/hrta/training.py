@@ -43,9 +43,11 @@ class HomotopyModule(L.LightningModule):
     Per-step cost of the Trainer (profiled in docs/benchmarks.md), cut with its own means:
     ``_current_fx_name``, which the Trainer sets twice around each of ~15 hook calls a
     step, is stored directly rather than through nn.Module's parameter/buffer checks; the
-    batch (an epoch number) skips the device-transfer hook; the optimizer and scheduler
-    wrappers are looked up once per fit; ``train`` passes a profiler without a per-call
-    generator and ``log_every_n_steps=0`` (nothing is logged).
+    batch (an epoch number) skips the device-transfer hook; the raw optimizer
+    (``use_pl_optimizer=False``), the scheduler and the tensors a step touches are looked up
+    once per fit; s is switched and divergence stops the run (``trainer.should_stop``)
+    inside the step, so no batch hook is overridden; ``train`` passes a profiler without a
+    per-call generator and ``log_every_n_steps=0`` (nothing is logged).
     """
 
     def __setattr__(self, name, value):
@@ -71,6 +73,7 @@ class HomotopyModule(L.LightningModule):
         self.register_buffer("error_history", torch.full((len(self.eval_epochs),), math.nan),
                              persistent=False)
         self.lr_history = np.full(epochs, math.nan)
+        self.s_of_epoch = [schedule.s_at(e) for e in range(epochs)]
         self.diverged_at = -1
 
     def configure_optimizers(self):
@@ -84,30 +87,31 @@ class HomotopyModule(L.LightningModule):
         return batch  # the batch is the epoch number; the data already live on the device
 
     def on_train_start(self):
-        self.opt, self.sched = self.optimizers(), self.lr_schedulers()
-
-    def on_train_batch_start(self, batch, batch_idx):
-        if self.diverged_at >= 0:
-            return -1  # Lightning's way to end the epoch, and so the run
-        s = self.schedule.s_at(batch)
-        if s != self.net.s:
-            self.net.set_s(s)
-            if self.reset_optimizer_at_switch:
-                self.opt.optimizer.state.clear()
-        return None
+        # Plain attributes (not nn.Module lookups) for what every step touches; the buffers
+        # are already on the training device here.
+        self.step_refs = (self.net, self.problem, self.optimizers(use_pl_optimizer=False),
+                          self.lr_schedulers(), self.loss_history)
 
     def training_step(self, epoch, batch_idx):
-        opt, sched = self.opt, self.sched
+        net, problem, opt, sched, losses = self.step_refs
+        s = self.s_of_epoch[epoch]
+        if s != net.s:
+            net.set_s(s)
+            if self.reset_optimizer_at_switch:
+                opt.state.clear()
         if self.resample is not None:
             self.x_train, self.y_train = (torch.as_tensor(v).to(self.x_train)
                                           for v in self.resample(epoch))
-        loss = self.problem.loss(self.net, self.x_train, self.y_train)
-        self.loss_history[epoch] = loss.detach()
+        loss = problem.loss(net, self.x_train, self.y_train)
+        losses[epoch] = loss.detach()
+        self.lr_history[epoch] = sched.get_last_lr()[0]
         if epoch % self.eval_every == 0:
             self._evaluate(epoch // self.eval_every, loss)
-        self.lr_history[epoch] = sched.get_last_lr()[0]
+            if self.diverged_at >= 0:
+                self.trainer.should_stop = True  # Lightning ends the run after this step
+                return
         opt.zero_grad(set_to_none=True)
-        self.manual_backward(loss)
+        loss.backward()  # = manual_backward at 32/64-bit precision on one device
         opt.step()
         sched.step()
 
