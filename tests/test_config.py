@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, SCHEMA
-from hrta.config import ConfigError, load, runs, validate
+from hrta.config import ConfigError, jobs, load, runs, validate
 
 
 def _exp(cfg):
@@ -93,3 +93,26 @@ def test_workflow_stops_before_any_job(tmp_path, ci_config, case):
     assert proc.returncode != 0
     assert key in proc.stderr + proc.stdout
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("per, count, first", [
+    ([], 3, "all"),
+    (["optimizer", "width"], 8, "adam/m20"),
+    (["width", "method", "optimizer", "seed"], 48, "adam/relu/m20/seed0"),
+])
+def test_training_jobs_partition_the_runs(ci_config, per, count, first):
+    ci_config["training"]["job_per"] = per
+    config = validate(ci_config, SCHEMA)
+    grid = jobs(config)
+    assert len(grid) == count and next(iter(grid)) == ("sin1d", first)
+    flat = [r for group in grid.values() for r in group]
+    assert sorted(map(str, flat)) == sorted(map(str, runs(config)))  # every run once
+    for (experiment, _), group in grid.items():
+        assert {r["experiment"] for r in group} == {experiment}
+        assert all(len({r[d] for r in group}) == 1 for d in per)
+
+
+def test_job_per_rejects_an_unknown_dim(ci_config):
+    ci_config["training"]["job_per"] = ["width", "lr"]
+    with pytest.raises(ConfigError, match=r"training\.job_per\[1\]"):
+        validate(ci_config, SCHEMA)

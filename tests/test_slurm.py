@@ -2,11 +2,13 @@
 
 Starts munge, slurmctld and slurmd (tests/slurm/start_cluster.sh, which installs Debian's
 packages when missing), runs the CI profile with `snakemake --executor slurm`, checks from
-SLURM's own job-completion log that every training run was a completed SLURM job with the
+SLURM's own job-completion log that every training job was a completed SLURM job with the
 rule's resources, and compares the aggregates with a local run of the same profile (run at
-the same time). The light rules (dataset, aggregate) are `localrules` and run on the host.
-Every SLURM job costs two extra snakemake starts (~8 s of CPU), so the test runs one run per
-CI experiment and optimizer: its last method (a two-stage schedule), largest width, first seed.
+the same time) that trains every run in its own job (training.job_per: all run dims), so the
+grouping of runs into jobs is checked too. The light rules (dataset, aggregate) are
+`localrules` and run on the host. Every SLURM job costs two extra snakemake starts (~8 s of
+CPU), so the test keeps one training job per CI experiment and optimizer: its last method (a
+two-stage schedule), largest width and first two seeds.
 Needs root and apt-get; skipped without them, except under CI=true, where it must run.
 """
 
@@ -62,11 +64,13 @@ def cluster():
         shutil.rmtree(state, ignore_errors=True)
 
 
-def sliced_ci_config(path: Path) -> Path:
-    """The CI profile cut to one run per experiment and optimizer (the others unchanged)."""
+def sliced_ci_config(path: Path, job_per: list[str]) -> Path:
+    """The CI profile cut to one method and width and two seeds per experiment and optimizer
+    (the rest unchanged), its runs grouped into jobs by ``job_per``."""
     config = yaml.safe_load(CI_CONFIG.read_text())
+    config["training"]["job_per"] = job_per
     for exp in config["experiments"].values():
-        exp["widths"], exp["seeds"] = [max(exp["widths"])], exp["seeds"][:1]
+        exp["widths"], exp["seeds"] = [max(exp["widths"])], exp["seeds"][:2]
         exp["methods"] = exp["methods"][-1:]
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
@@ -118,9 +122,10 @@ def train_jobs(workdir: Path) -> dict:
 
 
 def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
-    config_file = sliced_ci_config(tmp_path / "ci_slice.yaml")
+    config_file = sliced_ci_config(tmp_path / "ci_slice.yaml", ["optimizer", "width"])
+    per_run = sliced_ci_config(tmp_path / "ci_slice_per_run.yaml", list(hrta.config.JOB_DIMS))
     slurm_dir, local_dir = tmp_path / "slurm", tmp_path / "local"
-    local = start_snakemake(local_dir, config_file,
+    local = start_snakemake(local_dir, per_run,
                             "--workflow-profile", str(ROOT / "workflow/profiles/default"))
     on_slurm = start_snakemake(
         slurm_dir, config_file, "--executor", "slurm",
@@ -138,19 +143,19 @@ def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
                 run.wait()
 
     config = hrta.config.load(config_file, SCHEMA)
-    runs = list(hrta.config.runs(config))
+    grid = hrta.config.jobs(config)
+    assert all(len(group) == 2 for group in grid.values())  # two seeds per job
     jobs, done = train_jobs(slurm_dir), completed_jobs(cluster)
-    assert len(jobs) == len(runs), "one SLURM job per training run"
+    assert len(jobs) == len(grid), "one SLURM job per training job"
     host = subprocess.run(["hostname", "-s"], capture_output=True, text=True).stdout.strip()
     for job_id, wc in jobs.items():
-        spec = hrta.config.run_spec(config, wc["experiment"], wc["optimizer"], wc["method"],
-                                    wc["width"], wc["seed"])
+        specs = [hrta.config.run_spec(config, **r) for r in grid[wc["experiment"], wc["job"]]]
         record = done[job_id]
         assert (record["JobState"], record["Partition"], record["NodeList"]) == (
             "COMPLETED", PARTITION, host), record
-        assert record["TimeLimit"] == str(hrta.resources.runtime_min(spec))
+        assert record["TimeLimit"] == str(hrta.resources.runtime_min(specs))
         assert f"cpu={config['training']['threads']}," in record["Tres"]
-        assert f"mem={hrta.resources.mem_mb(spec)}M" in record["Tres"]
+        assert f"mem={hrta.resources.mem_mb(specs)}M" in record["Tres"]
         print(f"SLURM job {job_id}: train {wc} {record['JobState']} on {record['NodeList']}, "
               f"{record['Tres']}, time limit {record['TimeLimit']} min")
 

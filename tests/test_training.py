@@ -27,6 +27,15 @@ def test_same_seed_reproduces_exactly(sin_dataset):
     assert not np.array_equal(a.loss.values, c.loss.values)
 
 
+def test_a_run_does_not_depend_on_the_runs_before_it_in_the_process(sin_dataset):
+    """A training job trains several runs in one process (training.job_per)."""
+    spec = make_spec(seed=3)
+    alone = train(sin_dataset, spec["problem"], spec)
+    for other in (make_spec(width=32, seed=5), make_spec(schedule=[{"s": 1.5, "epochs": 30}])):
+        train(sin_dataset, other["problem"], other)
+    xr.testing.assert_identical(alone, train(sin_dataset, spec["problem"], spec))
+
+
 def test_reset_optimizer_state_changes_second_stage_only(sin_dataset):
     keep = make_spec()
     reset = make_spec(training={**keep["training"], "optimizer_state_at_switch": "reset"})

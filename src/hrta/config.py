@@ -131,6 +131,27 @@ def runs(config: dict):
                    "width": width, "seed": seed}
 
 
+JOB_DIMS = ("optimizer", "method", "width", "seed")  # the run dims, in file-name order
+
+
+def job_name(run: dict, per: list) -> str:
+    """The file stem of the training job holding ``run``: its values of the ``per`` dims,
+    e.g. 'adam/m100' for per = [optimizer, width]; 'all' when per is empty."""
+    parts = {"optimizer": run["optimizer"], "method": run["method"],
+             "width": f"m{run['width']}", "seed": f"seed{run['seed']}"}
+    return "/".join(parts[d] for d in JOB_DIMS if d in per) or "all"
+
+
+def jobs(config: dict) -> dict:
+    """{(experiment, job name): [runs]}: the training jobs of the config, each training its
+    runs one after the other in one process (``training.job_per`` sets the grouping)."""
+    out = {}
+    for run in runs(config):
+        key = (run["experiment"], job_name(run, config["training"]["job_per"]))
+        out.setdefault(key, []).append(run)
+    return out
+
+
 def _by_name(items, name, key):
     for item in items:
         if item["name"] == name:

@@ -1,10 +1,12 @@
-"""Compute cost of the training runs: Snakemake's per-job benchmark files as one table."""
+"""Compute cost of training: Snakemake's per-job benchmark files and the jobs' per-run
+timings as one table."""
 
 import numpy as np
 import pandas as pd
 
 GROUP = ["experiment", "optimizer", "method", "width"]
 COLUMNS = {"s": "wall_s", "cpu_time": "cpu_s", "max_rss": "max_rss_mb"}
+TIMING_COLUMNS = GROUP + ["seed", "wall_s", "cpu_s"]
 
 
 def read_benchmark(path) -> dict:
@@ -20,33 +22,50 @@ def read_benchmark(path) -> dict:
             "max_rss_mb": float(df["max_rss"].max())}
 
 
-def cost_table(runs: list[dict], paths: list) -> pd.DataFrame:
-    """One row per (experiment, optimizer, method, width): runs, wall seconds (mean, max,
-    total over seeds), mean CPU seconds and the largest peak RSS of its seeds."""
-    if len(runs) != len(paths):
-        raise ValueError(f"{len(runs)} runs but {len(paths)} benchmark files")
-    rows = pd.DataFrame([{**{k: r[k] for k in GROUP}, **read_benchmark(p)}
-                         for r, p in zip(runs, paths)])
-    table = rows.groupby(GROUP, sort=False).agg(
+def read_timings(path) -> pd.DataFrame:
+    """The per-run seconds a training job wrote (one row per run)."""
+    df = pd.read_csv(path, sep="\t")
+    missing = sorted(set(TIMING_COLUMNS) - set(df.columns))
+    if missing or df.empty:
+        raise ValueError(f"{path}: not a training job's timings file (missing {missing or 'rows'})")
+    return df
+
+
+def cost_table(job_paths: list, timing_paths: list) -> tuple[pd.DataFrame, dict]:
+    """One row per (experiment, optimizer, method, width): runs, training wall seconds per
+    run (mean, max), mean CPU seconds per run and the peak RSS of the jobs that trained
+    them; and the totals over jobs (wall seconds of the jobs, of the runs inside them)."""
+    if len(job_paths) != len(timing_paths):
+        raise ValueError(f"{len(job_paths)} benchmark files but {len(timing_paths)} timings files")
+    rows, job_wall = [], 0.0
+    for bench_path, timing_path in zip(job_paths, timing_paths):
+        bench = read_benchmark(bench_path)
+        rows.append(read_timings(timing_path).assign(max_rss_mb=bench["max_rss_mb"]))
+        job_wall += bench["wall_s"]
+    runs = pd.concat(rows, ignore_index=True)
+    table = runs.groupby(GROUP, sort=False).agg(
         runs=("wall_s", "size"), wall_s_mean=("wall_s", "mean"), wall_s_max=("wall_s", "max"),
-        wall_s_total=("wall_s", "sum"), cpu_s_mean=("cpu_s", "mean"),
-        max_rss_mb=("max_rss_mb", "max"),
-    )
-    return table.reset_index()
+        cpu_s_mean=("cpu_s", "mean"), max_rss_mb=("max_rss_mb", "max"),
+    ).reset_index()
+    totals = {"jobs": len(job_paths), "runs": len(runs), "job_wall_s": job_wall,
+              "run_wall_s": float(runs["wall_s"].sum())}
+    return table, totals
 
 
-def markdown(table: pd.DataFrame) -> str:
-    """The table as Markdown, with the total wall time of all runs underneath."""
-    head = ["experiment", "optimizer", "method", "width", "runs", "wall s (mean)", "wall s (max)",
-            "CPU s (mean)", "peak RSS MB"]
+def markdown(table: pd.DataFrame, totals: dict) -> str:
+    """The table as Markdown, with the totals underneath."""
+    head = ["experiment", "optimizer", "method", "width", "runs", "wall s per run (mean)",
+            "wall s (max)", "CPU s per run (mean)", "peak RSS MB (job)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in table.itertuples(index=False):
         lines.append(f"| {r.experiment} | {r.optimizer} | {r.method} | {r.width} | {r.runs} | "
                      f"{r.wall_s_mean:.1f} | {r.wall_s_max:.1f} | {r.cpu_s_mean:.1f} | "
                      f"{_mb(r.max_rss_mb)} |")
-    total = table["wall_s_total"].sum()
-    lines.append(f"\nTotal wall time of the {int(table['runs'].sum())} training jobs: "
-                 f"{total:.0f} s (summed over jobs; jobs run in parallel with --cores > 1).")
+    lines.append(
+        f"\n{totals['runs']} runs in {totals['jobs']} training jobs: {totals['job_wall_s']:.0f} s "
+        f"of job wall time (summed over jobs; jobs run in parallel with --cores > 1), of which "
+        f"{totals['run_wall_s']:.0f} s training and {totals['job_wall_s'] - totals['run_wall_s']:.0f} s "
+        "start-up (imports), data and output.")
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,5 @@
-"""Cluster resources of one training run (memory, time limit, GPUs), estimated from its spec.
+"""Cluster resources of one training job (memory, time limit, GPUs), estimated from the
+specs of the runs it trains one after the other.
 
 The estimates are generous upper bounds for a single CPU thread: on a cluster a too-short
 time limit kills the job, a too-long one only waits longer in the queue. They never change
@@ -22,22 +23,31 @@ def _points_width_features(spec: dict) -> tuple[int, int, int]:
     return problem["n_train"], spec["width"], features
 
 
-def mem_mb(spec: dict) -> int:
-    """Memory (MB) for the process plus the full-batch activations of train and test points."""
+def _tensor_mb(spec: dict) -> int:
     n_train, width, features = _points_width_features(spec)
     points = n_train + spec["problem"]["n_test"]
     tensor_bytes = TENSOR_COPIES * points * width * features * ITEM_BYTES[spec["training"]["dtype"]]
-    return PROCESS_MB + math.ceil(tensor_bytes / 2**20)
+    return math.ceil(tensor_bytes / 2**20)
 
 
-def runtime_min(spec: dict) -> int:
-    """Time limit (minutes): start-up plus epochs x (step overhead + full-batch work)."""
+def _compute_s(spec: dict) -> float:
     n_train, width, features = _points_width_features(spec)
     epochs = sum(stage["epochs"] for stage in spec["schedule"])
-    seconds = epochs * (EPOCH_S + ELEMENT_S * n_train * width * features)
-    return START_MIN + math.ceil(SAFETY * seconds / 60)
+    return epochs * (EPOCH_S + ELEMENT_S * n_train * width * features)
 
 
-def gpus(spec: dict) -> int:
+def mem_mb(specs: list[dict]) -> int:
+    """Memory (MB): the process plus the full-batch activations (train and test points) of
+    the largest run (runs are trained one at a time)."""
+    return PROCESS_MB + max(_tensor_mb(spec) for spec in specs)
+
+
+def runtime_min(specs: list[dict]) -> int:
+    """Time limit (minutes): start-up plus, for every run, epochs x (step overhead +
+    full-batch work)."""
+    return START_MIN + math.ceil(SAFETY * sum(_compute_s(spec) for spec in specs) / 60)
+
+
+def gpus(specs: list[dict]) -> int:
     """GPUs to request: one when training.accelerator is gpu; none for cpu and auto."""
-    return int(spec["training"]["accelerator"] == "gpu")
+    return int(specs[0]["training"]["accelerator"] == "gpu")

@@ -1,7 +1,6 @@
 """Point sets in the unit cube [0, 1]^dim: equispaced grids, uniform draws, scrambled Sobol."""
 
 import numpy as np
-from scipy.stats import qmc
 
 POINT_SETS = ("grid", "uniform", "sobol")
 
@@ -25,6 +24,8 @@ def points(kind: str, n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
     if kind == "uniform":
         return rng.random((n, dim))
     if kind == "sobol":
+        from scipy.stats import qmc  # here: scipy.stats costs every Snakemake start ~0.7 s
+
         seed = int(rng.integers(2**63 - 1))
         return qmc.Sobol(d=dim, scramble=True, seed=seed).random(n)
     raise ValueError(f"point set must be one of {POINT_SETS}, got {kind!r}")

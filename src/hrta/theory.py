@@ -153,7 +153,7 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
         with np.errstate(over="ignore", invalid="ignore"):  # an unstable lr overflows to inf
             loss = ntk.kernel_prediction(basis, init, y, schedule, lrs)
         predicted[i, j, :len(loss)] = loss
-        hist = histories[(method, seed)]["loss"].values
+        hist = histories[(method, seed)]["loss"].values[: epochs + 1]  # aggregates are NaN-padded
         measured[i, j, :len(hist)] = hist
         for st in schedule.stages:
             lam_max = ntk.extreme_eigenvalues(basis.ntk(st.s))[1]

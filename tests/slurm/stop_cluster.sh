@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Stop the test cluster of start_cluster.sh: cancel its jobs, then end slurmd, slurmctld and
-# munged by their pid files (in that order) and wait for them to exit. Safe to call twice.
+# munged by their pid files (in that order) and wait for them to exit; remove the slurm.conf
+# it wrote (with the config left behind and no controller, every `scontrol show config`, run by
+# the SLURM executor plugin whenever Snakemake starts, waits 9 s). Safe to call twice.
 set -uo pipefail
 DIR=${HRTA_SLURM_DIR:-/tmp/hrta-slurm}
 
@@ -17,4 +19,8 @@ for daemon in slurmd slurmctld munged; do
   fi
   rm -f "$pidfile"
 done
+CONF=/etc/slurm/slurm.conf
+if [ -f "$CONF" ] && grep -qF "# written by hrta tests/slurm/start_cluster.sh" "$CONF"; then
+  rm -f "$CONF"
+fi
 echo "== SLURM test cluster stopped"

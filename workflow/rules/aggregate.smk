@@ -1,10 +1,9 @@
 rule aggregate:
     input:
-        lambda wc: [run_file(r) for r in RUNS if r["experiment"] == wc.experiment],
+        lambda wc: [job_file(e, job) for e, job in JOBS if e == wc.experiment],
     output:
         "results/aggregate/{experiment}.nc",
     params:
-        runs=lambda wc: [r for r in RUNS if r["experiment"] == wc.experiment],
         config=lambda wc: experiment_config(wc.experiment),
     conda:
         "../../environment.yml"

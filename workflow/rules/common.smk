@@ -6,6 +6,7 @@ import hrta.resources
 from hrta.problems import make_problem
 
 RUNS = list(hrta.config.runs(config))
+JOBS = hrta.config.jobs(config)  # (experiment, job) -> its runs (training.job_per)
 EXPERIMENTS = list(config["experiments"])
 FIGURES = hrta.config.figures(config)  # stem -> {"experiment", "metrics"}
 
@@ -16,16 +17,18 @@ wildcard_constraints:
     method="[A-Za-z0-9_.-]+",
     width="[0-9]+",
     seed="[0-9]+",
+    job="[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*",
     figure="|".join(FIGURES),
 
 
-def run_file(r):
-    return "results/runs/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.nc".format(**r)
+def job_file(experiment, job):
+    return f"results/runs/{experiment}/{job}.nc"
 
 
-def train_spec(wc):
-    """The run spec of a train job, from its wildcards (for its resources)."""
-    return hrta.config.run_spec(config, wc.experiment, wc.optimizer, wc.method, wc.width, wc.seed)
+def job_specs(wc):
+    """The run specs of a train job, from its wildcards."""
+    return [hrta.config.run_spec(config, r["experiment"], r["optimizer"], r["method"], r["width"],
+                                 r["seed"]) for r in JOBS[wc.experiment, wc.job]]
 
 
 def experiment_config(experiment):

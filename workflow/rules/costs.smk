@@ -1,14 +1,10 @@
 rule compute_cost:
     input:
-        [
-            "results/benchmarks/train/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.tsv".format(**r)
-            for r in RUNS
-        ],
+        jobs=[f"results/benchmarks/train/{e}/{job}.tsv" for e, job in JOBS],
+        runs=[f"results/benchmarks/train/{e}/{job}.runs.tsv" for e, job in JOBS],
     output:
         csv="results/tables/compute_cost.csv",
         md="results/tables/compute_cost.md",
-    params:
-        runs=RUNS,
     conda:
         "../../environment.yml"
     log:

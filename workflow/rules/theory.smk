@@ -67,7 +67,7 @@ if KERNEL_REGIME:
     rule kernel_regime:
         input:
             data="results/data/{}.nc".format(THEORY["kernel_regime"]["experiment"]),
-            runs=[run_file({**s, "optimizer": s["optimizer"]["name"]}) for s in KERNEL_SPECS],
+            runs="results/aggregate/{}.nc".format(THEORY["kernel_regime"]["experiment"]),
         output:
             "results/theory/kernel_regime.nc",
         params:

@@ -2,21 +2,20 @@ rule train:
     input:
         "results/data/{experiment}.nc",
     output:
-        "results/runs/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.nc",
+        runs="results/runs/{experiment}/{job}.nc",
+        timings="results/benchmarks/train/{experiment}/{job}.runs.tsv",
     params:
-        spec=lambda wc: hrta.config.run_spec(
-            config, wc.experiment, wc.optimizer, wc.method, wc.width, wc.seed
-        ),
+        specs=job_specs,
     threads: config["training"]["threads"]
     resources:
-        mem_mb=lambda wc: hrta.resources.mem_mb(train_spec(wc)),
-        runtime=lambda wc: hrta.resources.runtime_min(train_spec(wc)),
-        gpu=lambda wc: hrta.resources.gpus(train_spec(wc)),
+        mem_mb=lambda wc: hrta.resources.mem_mb(job_specs(wc)),
+        runtime=lambda wc: hrta.resources.runtime_min(job_specs(wc)),
+        gpu=lambda wc: hrta.resources.gpus(job_specs(wc)),
     conda:
         "../../environment.yml"
     log:
-        "results/logs/train/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.log",
+        "results/logs/train/{experiment}/{job}.log",
     benchmark:
-        "results/benchmarks/train/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.tsv"
+        "results/benchmarks/train/{experiment}/{job}.tsv"
     script:
         "../scripts/train.py"

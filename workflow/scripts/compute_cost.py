@@ -1,29 +1,27 @@
-"""Gather the training jobs' Snakemake benchmark files into the compute-cost table.
+"""Gather the training jobs' Snakemake benchmark files and per-run timings into the compute-cost table.
 
-Wall and CPU seconds and peak RSS per (experiment, optimizer, method, width), over seeds.
+Wall and CPU seconds per run and peak RSS per (experiment, optimizer, method, width), over seeds.
 By hand: python workflow/scripts/compute_cost.py --config config.yaml --out results/tables/compute_cost
-(reads results/benchmarks/train/... for every run of the profile).
+(reads results/benchmarks/train/<experiment>/<job>{.tsv,.runs.tsv} for every job of the profile).
 """
 
 from hrta import cli, costs
-from hrta.config import runs
+from hrta.config import jobs
 from hrta.provenance import write_text
 
-PATH = "results/benchmarks/train/{experiment}/{optimizer}/{method}/m{width}_seed{seed}.tsv"
 
-
-def main(run_list: list[dict], paths: list[str], stem: str) -> None:
-    table = costs.cost_table(run_list, paths)
+def main(job_paths: list[str], timing_paths: list[str], stem: str) -> None:
+    table, totals = costs.cost_table(job_paths, timing_paths)
     write_text(table.to_csv(index=False, float_format="%.3f"), f"{stem}.csv")
-    write_text(costs.markdown(table), f"{stem}.md")
+    write_text(costs.markdown(table, totals), f"{stem}.md")
 
 
 if "snakemake" in globals():
     with cli.logged(snakemake.log[0]):
-        main(snakemake.params.runs, list(snakemake.input), snakemake.output.csv.removesuffix(".csv"))
+        main(list(snakemake.input.jobs), list(snakemake.input.runs), snakemake.output.csv.removesuffix(".csv"))
 else:
     p = cli.parser(__doc__)
     p.add_argument("--out", default="results/tables/compute_cost")
     a = p.parse_args()
-    run_list = list(runs(cli.config_from(a, __file__)))
-    main(run_list, [PATH.format(**r) for r in run_list], a.out)
+    stems = [f"results/benchmarks/train/{e}/{job}" for e, job in jobs(cli.config_from(a, __file__))]
+    main([f"{s}.tsv" for s in stems], [f"{s}.runs.tsv" for s in stems], a.out)

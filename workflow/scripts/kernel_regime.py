@@ -1,6 +1,6 @@
 """Measured gradient-descent training loss against the kernel-regime prediction.
 
-By hand (default profile, after the gd runs of the largest width):
+By hand (default profile, after the aggregate of the experiment):
     python workflow/scripts/kernel_regime.py --out results/theory/kernel_regime.nc
 """
 
@@ -11,13 +11,13 @@ from hrta.provenance import stamp, write_netcdf
 from hrta.theory import kernel_regime, kernel_regime_specs
 
 
-def main(data: str, specs: list[dict], paths: list[str], experiment: dict, out: str) -> None:
+def main(data: str, specs: list[dict], aggregate: str, experiment: dict, out: str) -> None:
     with xr.open_dataset(data) as ds:
         dataset = ds.load()
-    histories = {}
-    for spec, path in zip(specs, paths):
-        with xr.open_dataset(path) as ds:
-            histories[(spec["method"], spec["seed"])] = ds.load()
+    with xr.open_dataset(aggregate) as agg:
+        histories = {(s["method"], s["seed"]): agg.sel(  # a dict: sel's own 'method' keyword
+            {"optimizer": s["optimizer"]["name"], "method": s["method"], "width": s["width"],
+             "seed": s["seed"]}).load() for s in specs}
     result = kernel_regime(dataset, {(s["method"], s["seed"]): s for s in specs}, histories,
                            experiment["theory"]["kernel_regime"]["kernel"])
     write_netcdf(stamp(result, experiment), out)
@@ -25,7 +25,7 @@ def main(data: str, specs: list[dict], paths: list[str], experiment: dict, out: 
 
 if "snakemake" in globals():
     with cli.logged(snakemake.log[0]):
-        main(snakemake.input.data, snakemake.params.specs, list(snakemake.input.runs),
+        main(snakemake.input.data, snakemake.params.specs, snakemake.input.runs,
              snakemake.params.experiment, snakemake.output[0])
 else:
     p = cli.parser(__doc__)
@@ -34,8 +34,6 @@ else:
     cfg = cli.config_from(a, __file__)
     name = cfg["theory"]["kernel_regime"]["experiment"]
     specs = kernel_regime_specs(cfg)
-    files = ["results/runs/{experiment}/{o}/{method}/m{width}_seed{seed}.nc".format(
-        o=s["optimizer"]["name"], **s) for s in specs]
     exp = {"experiment": name, **cfg["experiments"][name], "training": cfg["training"],
            "theory": cfg["theory"]}
-    main(f"results/data/{name}.nc", specs, files, exp, a.out)
+    main(f"results/data/{name}.nc", specs, f"results/aggregate/{name}.nc", exp, a.out)

@@ -1,33 +1,50 @@
-"""Train one run (experiment, optimizer, method, width, seed) and write its history.
+"""Train the runs of one training job, one after the other, and write their histories.
 
-By hand: python workflow/scripts/train.py --experiment sin1d --optimizer adam \
-    --method relu --width 100 --seed 0 --data results/data/sin1d.nc --out run.nc
+A job is a group of runs set by training.job_per (file results/runs/<experiment>/<job>.nc,
+dims optimizer, method, width, seed); the CPU and wall seconds of each run go to a TSV.
+By hand: python workflow/scripts/train.py --experiment sin1d --job adam/m100 \
+    --data results/data/sin1d.nc --out job.nc --timings job.runs.tsv
 """
 
+import time
+
+import pandas as pd
 import xarray as xr
 
 from hrta import cli
-from hrta.config import run_spec
-from hrta.provenance import stamp, write_netcdf
+from hrta.aggregate import RUN_DIMS, combine, with_run_dims
+from hrta.config import ConfigError, jobs, run_spec
+from hrta.provenance import stamp, write_netcdf, write_text
 from hrta.training import train
 
 
-def main(spec: dict, data: str, out: str) -> None:
+def main(specs: list[dict], data: str, out: str, timings: str) -> None:
     with xr.open_dataset(data) as ds:
         dataset = ds.load()
-    history = train(dataset, spec["problem"], spec)
-    write_netcdf(stamp(history, spec, seed=spec["seed"], data_seed=spec["data_seed"]), out)
+    pieces, times = [], []
+    for spec in specs:
+        run = {**{d: spec[d] for d in RUN_DIMS if d != "optimizer"}, "optimizer": spec["optimizer"]["name"]}
+        cpu, wall = time.process_time(), time.perf_counter()
+        pieces.append(with_run_dims(run, train(dataset, spec["problem"], spec)))
+        times.append({"experiment": spec["experiment"], **run, "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu})
+    job = combine(pieces)
+    job.attrs["reference_loss"] = float(dataset.attrs.get("reference_loss", 0.0))
+    write_netcdf(stamp(job, {"runs": specs}, data_seed=specs[0]["data_seed"]), out)
+    write_text(pd.DataFrame(times).to_csv(sep="\t", index=False, float_format="%.3f"), timings)
 
 
 if "snakemake" in globals():
     with cli.logged(snakemake.log[0]):
-        main(snakemake.params.spec, snakemake.input[0], snakemake.output[0])
+        main(snakemake.params.specs, snakemake.input[0], snakemake.output.runs, snakemake.output.timings)
 else:
     p = cli.parser(__doc__)
-    for key in ("experiment", "optimizer", "method", "data", "out"):
+    for key in ("experiment", "job", "data", "out", "timings"):
         p.add_argument(f"--{key}", required=True)
-    p.add_argument("--width", type=int, required=True)
-    p.add_argument("--seed", type=int, required=True)
     a = p.parse_args()
     cfg = cli.config_from(a, __file__)
-    main(run_spec(cfg, a.experiment, a.optimizer, a.method, a.width, a.seed), a.data, a.out)
+    grid = jobs(cfg)
+    if (a.experiment, a.job) not in grid:
+        names = ", ".join(job for exp, job in grid if exp == a.experiment)
+        raise ConfigError(f"--job {a.job!r}: not a training job of experiment {a.experiment!r} "
+                          f"(training.job_per = {cfg['training']['job_per']}; jobs: {names})")
+    main([run_spec(cfg, **r) for r in grid[a.experiment, a.job]], a.data, a.out, a.timings)
