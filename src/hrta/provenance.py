@@ -53,6 +53,9 @@ def write_netcdf(ds: xr.Dataset, path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
+        # Encodings carried over from files read earlier are stale: a name coordinate read
+        # as '<U4' ('adam') would cut a longer name merged into it ('gd_huge' -> 'gd_h').
+        ds = ds.drop_encoding()
         encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars
                     if ds[name].dtype.kind in "fiu" and ds[name].ndim}
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
