@@ -29,15 +29,6 @@ def switch_epochs(agg: xr.Dataset) -> list[int]:
     return sorted({b for m in exp["methods"] for b in Schedule(m["schedule"]).boundaries[1:]})
 
 
-def caption_params(problem_cfg: dict) -> dict:
-    """What the report's caption template needs to describe an experiment's figures."""
-    problem = make_problem(problem_cfg)
-    return {"title": problem.title, "ritz": isinstance(problem, RitzProblem),
-            "n_train": problem.n_train, "train_points": problem.train_points,
-            "n_test": problem.n_test, "test_points": problem.test_points,
-            "resample": problem.resample}
-
-
 def _metric(agg: xr.Dataset, metric: str) -> tuple[xr.DataArray, str, str]:
     """(values, epoch dim, axis label) of a metric; a loss with a reference is drawn as the gap."""
     if metric == "loss":

@@ -1,9 +1,7 @@
 # Shared helpers: the run grid, the figure -> experiment map and the effective config.
-import json
 
 import hrta.config
 import hrta.resources
-from hrta.problems import make_problem
 
 RUNS = list(hrta.config.runs(config))
 JOBS = hrta.config.jobs(config)  # (experiment, job) -> its runs (training.job_per)

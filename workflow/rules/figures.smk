@@ -1,4 +1,4 @@
-import hrta.figures
+import hrta.captions
 
 
 rule convergence_figure:
@@ -14,7 +14,7 @@ rule convergence_figure:
     params:
         experiment=lambda wc: FIGURES[wc.figure]["experiment"],
         metrics=lambda wc: FIGURES[wc.figure]["metrics"],
-        caption=lambda wc: hrta.figures.caption_params(
+        caption=lambda wc: hrta.captions.caption_params(
             config["experiments"][FIGURES[wc.figure]["experiment"]]["problem"]
         ),
     conda:
