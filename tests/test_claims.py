@@ -118,3 +118,11 @@ def test_report_json_and_theory():
     assert parsed["C1"][0]["p_value"] is None and parsed["summary"]["C1"] == {"not testable": 1}
     md = claims.markdown(rep)
     assert "## Theory checks" in md and "- `verdict`: holds" in md and "theorem1.json" in md
+
+
+def test_a_caveat_shared_by_rows_is_written_once_under_the_table():
+    three = 10 ** RNG.uniform(-3, -2, (3, 3))
+    md = claims.markdown(claims.report({"exp": aggregate(three, three / 10, widths=(10, 100, 1000))}))
+    caveat = "the p-value rests on normal log ratios, which 3 seeds cannot check"
+    assert md.count(caveat) == 1 and md.count("(two-sided) [1] |") == 3
+    assert "- [1] n = 3 pairs: " + caveat in md

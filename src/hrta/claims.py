@@ -239,13 +239,16 @@ def _c1_section(rep):
                                     f"{_num(r['median_ratio'])}" for r in lost) if lost else "") + ".", "",
                 "| optimizer | m | schedule | HRTA lower | median ratio ReLU/HRTA | test | p | diverged (ReLU, HRTA) | verdict |",
                 "|---|---|---|---|---|---|---|---|---|"]
+        notes = []  # each caveat once, under the table, referenced by number
         for r in sub:
-            test = r["test"] or "none"
-            note = f" ({r['note']})" if r["note"] else ""
+            test, mark = r["test"] or "none", ""
+            if r["note"]:
+                notes += [r["note"]] if r["note"] not in notes else []
+                mark = f" [{notes.index(r['note']) + 1}]"
             out.append(f"| {r['optimizer']} | {r['width']} | {r['label']} | {r['n_lower']}/{r['n_seeds']} | "
-                       f"{_num(r['median_ratio'])} | {test}{note} | {_num(r['p_value'])} | "
+                       f"{_num(r['median_ratio'])} | {test}{mark} | {_num(r['p_value'])} | "
                        f"{r['diverged_baseline']}, {r['diverged_hrta']} | {r['verdict']} |")
-        out.append("")
+        out += [""] + [f"- [{i}] {note}" for i, note in enumerate(notes, 1)] + ([""] if notes else [])
     return out
 
 
