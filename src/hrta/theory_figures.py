@@ -50,6 +50,8 @@ def _empirical(ax, ds: xr.Dataset, colours: dict) -> dict:
     handles = {}
     for k, width in enumerate(ds.width.values):
         vals = lam.sel(width=width)
+        if not np.isfinite(vals).any():
+            continue  # nothing above rounding: no marker, and no legend entry from this panel
         mean, lo, hi = vals.mean("seed"), vals.min("seed"), vals.max("seed")
         x = ds.s_empirical.values + (k - (len(ds.width) - 1) / 2) * DODGE
         handles[f"m = {int(width)} (init)"] = ax.errorbar(
