@@ -63,19 +63,17 @@ def plain_train(dataset, problem_cfg: dict, spec: dict) -> np.ndarray:
     """The hand-written loop: the same step and the same records as HomotopyModule."""
     import torch
 
-    from hrta.network import TwoLayerNet
+    from hrta.network import DTYPES, initial_network
     from hrta.optim import make_lr_scheduler, make_optimizer
     from hrta.problems import make_problem
     from hrta.schedule import Schedule
 
     training = spec["training"]
     torch.set_num_threads(training["threads"])
-    dtype = {"float32": torch.float32, "float64": torch.float64}[training["dtype"]]
+    dtype = DTYPES[training["dtype"]]
     schedule, problem = Schedule(spec["schedule"]), make_problem(problem_cfg)
-    generator = torch.Generator().manual_seed(spec["seed"])
     torch.manual_seed(spec["seed"])
-    net = TwoLayerNet(dataset.sizes["dim"], spec["width"], s=schedule.s_at(0), bias=training["bias"],
-                      generator=generator, dtype=dtype, kernel=training["kernel"], chunk=training["chunk"])
+    net = initial_network(dataset.sizes["dim"], spec["width"], spec["seed"], training, s=schedule.s_at(0))
     x, y, xt, yt = (torch.as_tensor(dataset[k].values, dtype=dtype)
                     for k in ("x_train", "y_train", "x_test", "y_test"))
     opt = make_optimizer(net.parameters(), spec["optimizer"])

@@ -17,7 +17,7 @@ from hrta.training import train
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 TRAINING = {"threads": 1, "dtype": "float64", "accelerator": "cpu", "bias": "augment",
-            "optimizer_state_at_switch": "keep"}
+            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144}
 
 
 def relu_parts(x):

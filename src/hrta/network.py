@@ -60,3 +60,16 @@ class TwoLayerNet(nn.Module):
             return (homotopy_activation(xt @ self.w.T, self.s) @ self.a) * self.scale
         slopes_v = slope_product(xt, self.w, self.a[:, None] * self.w, self.s, self.chunk)
         return torch.linalg.vecdot(xt, slopes_v) * self.scale
+
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def initial_network(in_dim: int, width: int, seed: int, training: dict, s: float = 1.0) -> TwoLayerNet:
+    """The network a run of this width and seed starts from (``training``: the config's
+    training block: bias, dtype, kernel, chunk); the one place both training and the theory
+    checks build it."""
+    generator = torch.Generator().manual_seed(seed)
+    return TwoLayerNet(in_dim, width, s=s, bias=training["bias"], generator=generator,
+                       dtype=DTYPES[training["dtype"]], kernel=training["kernel"],
+                       chunk=training["chunk"])

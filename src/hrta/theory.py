@@ -9,19 +9,9 @@ import xarray as xr
 
 from hrta import ntk
 from hrta.config import run_spec, runs
-from hrta.network import TwoLayerNet
+from hrta.network import TwoLayerNet, initial_network
 from hrta.optim import make_lr_scheduler, make_optimizer
 from hrta.schedule import Schedule
-
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
-
-def initial_network(in_dim: int, width: int, seed: int, training: dict, s: float = 1.0) -> TwoLayerNet:
-    """The network a run of this width and seed starts from, built as hrta.training.train does."""
-    generator = torch.Generator().manual_seed(seed)
-    return TwoLayerNet(in_dim, width, s=s, bias=training["bias"], generator=generator,
-                       dtype=DTYPES[training["dtype"]])
-
 
 def network_outputs(net: TwoLayerNet, x, s: float) -> np.ndarray:
     """phi_s(x) of the net at its current parameters, in float64 (the net is not changed)."""

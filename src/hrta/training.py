@@ -11,13 +11,10 @@ import numpy as np
 import torch
 import xarray as xr
 
-from hrta.network import TwoLayerNet
+from hrta.network import DTYPES, TwoLayerNet, initial_network
 from hrta.optim import make_lr_scheduler, make_optimizer
 from hrta.problems import make_problem
 from hrta.schedule import Schedule
-
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
-
 
 class EpochIndices:
     """The training 'data loader': one full-batch step per item, the item being the epoch."""
@@ -167,11 +164,8 @@ def train(dataset: xr.Dataset, problem_cfg: dict, spec: dict) -> xr.Dataset:
     dtype = DTYPES[training["dtype"]]
     schedule = Schedule(spec["schedule"])
     problem = make_problem(problem_cfg)
-    generator = torch.Generator().manual_seed(spec["seed"])
     torch.manual_seed(spec["seed"])
-    net = TwoLayerNet(dataset.sizes["dim"], spec["width"], s=schedule.s_at(0),
-                      bias=training["bias"], generator=generator, dtype=dtype,
-                      kernel=training["kernel"], chunk=training["chunk"])
+    net = initial_network(dataset.sizes["dim"], spec["width"], spec["seed"], training, s=schedule.s_at(0))
     data = {k: torch.as_tensor(dataset[k].values, dtype=dtype)
             for k in ("x_train", "y_train", "x_test", "y_test")}
     module = HomotopyModule(net, problem, schedule, spec["optimizer"], data, spec["eval_every"],
