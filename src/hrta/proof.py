@@ -16,6 +16,7 @@ from hrta import style
 
 FIELDS = ("label", "statement", "source", "uses")
 BOX_W, GAP_Y = 0.29, 0.1  # box width and vertical margin, in axes units
+TITLE_CHARS = 30  # bold 7.5 pt titles longer than this are scaled down to fit the box
 
 
 class ProofGraphError(ValueError):
@@ -102,8 +103,9 @@ def draw(graph: dict, stem) -> list[str]:
             ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - box_h / 2), BOX_W, box_h,
                                         boxstyle="round,pad=0.005", facecolor="0.96",
                                         edgecolor="0.2", linewidth=0.8))
-            ax.text(x, y + box_h / 2 - 0.012, results[name]["label"], ha="center", va="top",
-                    fontsize=7.5, fontweight="bold")
+            label = results[name]["label"]
+            ax.text(x, y + box_h / 2 - 0.012, label, ha="center", va="top",
+                    fontsize=7.5 * min(1.0, TITLE_CHARS / max(len(label), 1)), fontweight="bold")
             ax.text(x, y + box_h / 2 - 0.045, _box_text(results[name], 46), ha="center", va="top",
                     fontsize=5.8, linespacing=1.15)
         depth = layers(results)
