@@ -46,6 +46,12 @@ def stamp(ds: xr.Dataset, config: dict, **seeds) -> xr.Dataset:
     return ds
 
 
+def read_netcdf(path) -> xr.Dataset:
+    """A netCDF file's contents, loaded into memory (the file is closed again)."""
+    with xr.open_dataset(path) as ds:
+        return ds.load()
+
+
 def write_netcdf(ds: xr.Dataset, path) -> None:
     """Write to a temporary file in the same folder, then rename: no half-written output."""
     path = Path(path)

@@ -186,7 +186,7 @@ def history(module: HomotopyModule, schedule: Schedule, reference_loss: float) -
     """The per-epoch record of a trained module as a dataset (epoch 0..E, eval_epoch)."""
     epochs = schedule.total_epochs
     epoch = np.arange(epochs + 1)
-    s = np.array([schedule.s_at(e) for e in range(epochs)] + [schedule.stages[-1].s])
+    s = np.array(module.s_of_epoch + [schedule.stages[-1].s])
     lr = np.append(module.lr_history, math.nan)
     loss = module.loss_history.cpu().double().numpy()
     error = module.error_history.cpu().double().numpy()

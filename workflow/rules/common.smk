@@ -3,7 +3,6 @@
 import hrta.config
 import hrta.resources
 
-RUNS = list(hrta.config.runs(config))
 JOBS = hrta.config.jobs(config)  # (experiment, job) -> its runs (training.job_per)
 EXPERIMENTS = list(config["experiments"])
 FIGURES = hrta.config.figures(config)  # stem -> {"experiment", "metrics"}

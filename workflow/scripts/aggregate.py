@@ -4,19 +4,14 @@ By hand: python workflow/scripts/aggregate.py --experiment sin1d --out results/a
 (reads the job files under results/runs/<experiment>/).
 """
 
-import xarray as xr
-
 from hrta import cli
 from hrta.aggregate import combine
 from hrta.config import jobs
-from hrta.provenance import stamp, write_netcdf
+from hrta.provenance import read_netcdf, stamp, write_netcdf
 
 
 def main(paths: list[str], config: dict, out: str) -> None:
-    pieces = []
-    for path in paths:
-        with xr.open_dataset(path) as ds:
-            pieces.append(ds.load())
+    pieces = [read_netcdf(path) for path in paths]
     reference_loss = pieces[0].attrs.get("reference_loss", 0.0)
     agg = combine(pieces)
     agg.attrs["reference_loss"] = reference_loss

@@ -7,17 +7,12 @@ By hand: python workflow/scripts/claims.py results/aggregate/*.nc --out results/
 import json
 from pathlib import Path
 
-import xarray as xr
-
 from hrta import claims, cli
-from hrta.provenance import write_text
+from hrta.provenance import read_netcdf, write_text
 
 
 def main(aggregates: list[str], stem: str, settings: dict, theory: list[str]) -> None:
-    aggs = {}
-    for path in aggregates:
-        with xr.open_dataset(path) as ds:
-            aggs[Path(path).stem] = ds.load()
+    aggs = {Path(path).stem: read_netcdf(path) for path in aggregates}
     extra = [{"source": path, "data": json.loads(Path(path).read_text())} for path in theory]
     rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], extra)
     write_text(claims.to_json(rep), f"{stem}.json")

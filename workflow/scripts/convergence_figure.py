@@ -6,16 +6,14 @@ By hand: python workflow/scripts/convergence_figure.py results/aggregate/poisson
 
 import argparse
 
-import xarray as xr
-
 from hrta import cli
 from hrta.config import METRICS
 from hrta.figures import convergence_figure
+from hrta.provenance import read_netcdf
 
 
 def main(aggregate: str, stem: str, metrics, title: str | None = None) -> None:
-    with xr.open_dataset(aggregate) as ds:
-        agg = ds.load()
+    agg = read_netcdf(aggregate)
     convergence_figure(agg, stem, title or agg.attrs.get("title", ""), metrics)
 
 

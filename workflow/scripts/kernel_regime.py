@@ -4,21 +4,17 @@ By hand (default profile, after the aggregate of the experiment):
     python workflow/scripts/kernel_regime.py --out results/theory/kernel_regime.nc
 """
 
-import xarray as xr
-
 from hrta import cli
-from hrta.provenance import stamp, write_netcdf
+from hrta.provenance import read_netcdf, stamp, write_netcdf
 from hrta.theory import kernel_regime, kernel_regime_specs
 
 
 def main(data: str, specs: list[dict], aggregate: str, experiment: dict, out: str) -> None:
-    with xr.open_dataset(data) as ds:
-        dataset = ds.load()
-    with xr.open_dataset(aggregate) as agg:
-        histories = {(s["method"], s["seed"]): agg.sel(  # a dict: sel's own 'method' keyword
-            {"optimizer": s["optimizer"]["name"], "method": s["method"], "width": s["width"],
-             "seed": s["seed"]}).load() for s in specs}
-    result = kernel_regime(dataset, {(s["method"], s["seed"]): s for s in specs}, histories,
+    agg = read_netcdf(aggregate)
+    histories = {(s["method"], s["seed"]): agg.sel(  # a dict: sel's own 'method' keyword
+        {"optimizer": s["optimizer"]["name"], "method": s["method"], "width": s["width"],
+         "seed": s["seed"]}) for s in specs}
+    result = kernel_regime(read_netcdf(data), {(s["method"], s["seed"]): s for s in specs}, histories,
                            experiment["theory"]["kernel_regime"]["kernel"])
     write_netcdf(stamp(result, experiment), out)
 

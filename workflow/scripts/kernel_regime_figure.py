@@ -6,15 +6,13 @@ By hand: python workflow/scripts/kernel_regime_figure.py results/theory/kernel_r
 
 import argparse
 
-import xarray as xr
-
 from hrta import cli
 from hrta.theory_figures import kernel_regime_figure
+from hrta.provenance import read_netcdf
 
 
 def main(path: str, stem: str) -> None:
-    with xr.open_dataset(path) as ds:
-        kernel_regime_figure(ds.load(), stem)
+    kernel_regime_figure(read_netcdf(path), stem)
 
 
 if "snakemake" in globals():

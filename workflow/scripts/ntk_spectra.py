@@ -4,17 +4,13 @@ By hand: python workflow/scripts/ntk_spectra.py --experiment sin1d \
     --data results/data/sin1d.nc --out results/theory/sin1d_spectra.nc
 """
 
-import xarray as xr
-
 from hrta import cli
-from hrta.provenance import stamp, write_netcdf
+from hrta.provenance import read_netcdf, stamp, write_netcdf
 from hrta.theory import spectra
 
 
 def main(data: str, experiment: dict, theory: dict, out: str) -> None:
-    with xr.open_dataset(data) as ds:
-        dataset = ds.load()
-    result = spectra(dataset, experiment, experiment["training"], theory)
+    result = spectra(read_netcdf(data), experiment, experiment["training"], theory)
     write_netcdf(stamp(result, {**experiment, "theory": theory},
                        subsample_seed=theory["subsample_seed"]), out)
 

@@ -6,17 +6,12 @@ By hand: python workflow/scripts/table1.py results/aggregate/*.nc --out results/
 import argparse
 from pathlib import Path
 
-import xarray as xr
-
 from hrta import cli, tables
-from hrta.provenance import write_text
+from hrta.provenance import read_netcdf, write_text
 
 
 def main(aggregates: list[str], stem: str) -> None:
-    aggs = {}
-    for path in aggregates:
-        with xr.open_dataset(path) as ds:
-            aggs[Path(path).stem] = ds.load()
+    aggs = {Path(path).stem: read_netcdf(path) for path in aggregates}
     df = tables.summary(aggs)
     write_text(df.to_csv(index=False, float_format="%.6e"), f"{stem}.csv")
     write_text(tables.markdown(df), f"{stem}.md")

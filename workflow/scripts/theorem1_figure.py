@@ -7,17 +7,14 @@ By hand: python workflow/scripts/theorem1_figure.py results/theory/*_spectra.nc 
 import argparse
 import json
 
-import xarray as xr
-
 from hrta import cli
 from hrta.theory_figures import theorem1_figure
+from hrta.provenance import read_netcdf
 
 
 def main(paths: list[str], stem: str) -> None:
-    spectra = {}
-    for path in paths:
-        with xr.open_dataset(path) as ds:
-            spectra[json.loads(ds.attrs["config"])["experiment"]] = ds.load()
+    loaded = [read_netcdf(path) for path in paths]
+    spectra = {json.loads(ds.attrs["config"])["experiment"]: ds for ds in loaded}
     theorem1_figure(spectra, stem)
 
 

@@ -8,10 +8,8 @@ By hand: python workflow/scripts/theorem1_verdict.py results/theory/sin1d_spectr
 import argparse
 import json
 
-import xarray as xr
-
 from hrta import cli
-from hrta.provenance import git_commit, versions, write_text
+from hrta.provenance import git_commit, read_netcdf, versions, write_text
 from hrta.theory import monotone_verdict
 
 
@@ -19,9 +17,8 @@ def main(paths: list[str], tolerance: float, out: str) -> None:
     report = {"tolerance": tolerance, "experiments": {},
               "provenance": {"git_commit": git_commit(), "versions": versions()}}
     for path in paths:
-        with xr.open_dataset(path) as ds:
-            name = json.loads(ds.attrs["config"])["experiment"]
-            report["experiments"][name] = monotone_verdict(ds.load(), tolerance)
+        ds = read_netcdf(path)
+        report["experiments"][json.loads(ds.attrs["config"])["experiment"]] = monotone_verdict(ds, tolerance)
     report["theorem1_holds"] = all(e["theorem1_holds"] for e in report["experiments"].values())
     write_text(json.dumps(report, indent=1) + "\n", out)
 

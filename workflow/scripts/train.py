@@ -9,21 +9,20 @@ By hand: python workflow/scripts/train.py --experiment sin1d --job adam/m100 \
 import time
 
 import pandas as pd
-import xarray as xr
 
 from hrta import cli
-from hrta.aggregate import RUN_DIMS, combine, with_run_dims
+from hrta.aggregate import combine, with_run_dims
 from hrta.config import ConfigError, jobs, run_spec
-from hrta.provenance import stamp, write_netcdf, write_text
+from hrta.provenance import read_netcdf, stamp, write_netcdf, write_text
 from hrta.training import train
 
 
 def main(specs: list[dict], data: str, out: str, timings: str) -> None:
-    with xr.open_dataset(data) as ds:
-        dataset = ds.load()
+    dataset = read_netcdf(data)
     pieces, times = [], []
     for spec in specs:
-        run = {**{d: spec[d] for d in RUN_DIMS if d != "optimizer"}, "optimizer": spec["optimizer"]["name"]}
+        run = {"optimizer": spec["optimizer"]["name"], "method": spec["method"],
+               "width": spec["width"], "seed": spec["seed"]}
         cpu, wall = time.process_time(), time.perf_counter()
         pieces.append(with_run_dims(run, train(dataset, spec["problem"], spec)))
         times.append({"experiment": spec["experiment"], **run, "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu})
