@@ -19,7 +19,8 @@ Times are CPU time (time.process_time), which other jobs on a shared machine inf
 less than wall time. The modes are timed one after the other in the same fresh process
 (timings across processes differ by up to ~15% here); each round runs one process per
 mode, that mode first, so its peak RSS (ru_maxrss, imports included; the value after the
-imports beside it) is its own. The minimum over all runs is reported. Lightning and plain
+imports beside it) is its own. The minimum over all runs is reported, and beside it the
+median and range of the Lightning / plain ratio within each process. Lightning and plain
 must give bit-identical losses; textbook must agree to rounding.
 """
 
@@ -156,6 +157,16 @@ def marginal(r: dict) -> float:
     return (r["t_full"] - r["t_short"]) / (r["epochs"] - r["short"])
 
 
+def in_process_ratios(results: list[dict], cell: str) -> list[float]:
+    """Lightning / plain E-epoch time of each process that ran both: immune to the ~10%
+    speed differences between processes, which the best-of-rounds ratio is not."""
+    times = {}
+    for r in results:
+        if r["cell"] == cell:
+            times.setdefault(r["process"], {})[r["mode"]] = r["t_full"]
+    return [t["lightning"] / t["plain"] for t in times.values() if {"lightning", "plain"} <= t.keys()]
+
+
 def summarise(results: list[dict], cells: list[str]) -> None:
     """Markdown tables: per mode (best of the rounds), then Lightning against plain per cell."""
     best, rss = {}, {}
@@ -175,8 +186,9 @@ def summarise(results: list[dict], cells: list[str]) -> None:
               f"{r['t_full'] - step * r['epochs']:.2f} | {1e9 * step / (r['n'] * r['m']):.2f} | "
               f"{rss[cell, mode][0]:.0f} ({rss[cell, mode][1]:.0f}) |")
     print("\n| cell | lightning / plain (ms/step) | lightning / plain (marginal) | "
+          "in-process ratios: median (range) | "
           "losses lightning == plain | textbook / plain (ms/step) | max rel. diff textbook vs plain |")
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for cell in cells:
         lt, pl, tb = (best.get((cell, mode)) for mode in MODES)
         if not (lt and pl):
@@ -184,8 +196,9 @@ def summarise(results: list[dict], cells: list[str]) -> None:
         same = "yes" if np.array_equal(lt["losses"], pl["losses"]) else "NO"
         ref = ("- | -" if tb is None else f"{tb['t_full'] / pl['t_full']:.2f} | "
                f"{np.max(np.abs(np.subtract(tb['losses'], pl['losses'])) / np.abs(tb['losses'])):.1e}")
+        pairs = in_process_ratios(results, cell)
         print(f"| {cell} | {lt['t_full'] / pl['t_full']:.3f} | {marginal(lt) / marginal(pl):.3f} | "
-              f"{same} | {ref} |")
+              f"{np.median(pairs):.3f} ({min(pairs):.3f}–{max(pairs):.3f}) | {same} | {ref} |")
 
 
 def main() -> None:
@@ -211,7 +224,7 @@ def main() -> None:
     for rnd in range(args.rounds):
         for cell in args.cells:
             for first in args.modes:
-                rs = spawn(cell, first, args)
+                rs = [{**r, "process": len(results)} for r in spawn(cell, first, args)]
                 print(f"round {rnd} {cell:11s} " + "  ".join(
                     f"{r['mode']} {1e3 * r['t_full'] / r['epochs']:.3f}" for r in rs)
                     + f" ms/step (load {os.getloadavg()[0]:.2f})", flush=True)

@@ -1,9 +1,9 @@
 """Full-batch training of the homotopy network through a LightningModule."""
 
 import contextlib
-import inspect
 import logging
 import math
+import warnings
 
 import lightning as L
 from lightning.pytorch.profilers import PassThroughProfiler
@@ -38,9 +38,10 @@ class HomotopyModule(L.LightningModule):
     at the evaluation epochs and stops the run.
 
     Per-step cost of the Trainer (profiled in docs/benchmarks.md), cut with its own means:
-    ``_current_fx_name``, which the Trainer sets twice around each of ~15 hook calls a
-    step, is stored directly rather than through nn.Module's parameter/buffer checks; the
-    batch (an epoch number) skips the device-transfer hook; the raw optimizer
+    the step takes ``dataloader_iter`` and draws its one batch (the epoch number) itself,
+    which spares the Trainer's per-batch transfer hooks and signature inspection;
+    ``_current_fx_name``, which the Trainer sets twice around each hook call, is stored
+    directly rather than through nn.Module's parameter/buffer checks; the raw optimizer
     (``use_pl_optimizer=False``), the scheduler and the tensors a step touches are looked up
     once per fit; s is switched and divergence stops the run (``trainer.should_stop``)
     inside the step, so no batch hook is overridden; ``train`` passes a profiler without a
@@ -80,16 +81,14 @@ class HomotopyModule(L.LightningModule):
     def train_dataloader(self):
         return EpochIndices(self.schedule.total_epochs)
 
-    def transfer_batch_to_device(self, batch, device, dataloader_idx):
-        return batch  # the batch is the epoch number; the data already live on the device
-
     def on_train_start(self):
         # Plain attributes (not nn.Module lookups) for what every step touches; the buffers
         # are already on the training device here.
         self.step_refs = (self.net, self.problem, self.optimizers(use_pl_optimizer=False),
                           self.lr_schedulers(), self.loss_history)
 
-    def training_step(self, epoch, batch_idx):
+    def training_step(self, dataloader_iter):
+        epoch, _, _ = next(dataloader_iter)  # exactly one batch per step: the epoch number
         net, problem, opt, sched, losses = self.step_refs
         s = self.s_of_epoch[epoch]
         if s != net.s:
@@ -128,11 +127,6 @@ class HomotopyModule(L.LightningModule):
             self._evaluate(len(self.eval_epochs) - 1, loss)
         if self.diverged_at < 0 and not bool(torch.isfinite(self.loss_history).all()):
             self.diverged_at = int(torch.nonzero(~torch.isfinite(self.loss_history)).min())
-
-
-# The Trainer reads training_step's signature every step (to decide whether to pass
-# batch_idx); a stored __signature__ spares inspect re-deriving it from the code object.
-HomotopyModule.training_step.__signature__ = inspect.signature(HomotopyModule.training_step)
 
 
 class NoProfiler(PassThroughProfiler):
@@ -178,7 +172,11 @@ def train(dataset: xr.Dataset, problem_cfg: dict, spec: dict) -> xr.Dataset:
         profiler=NoProfiler(),
         enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
     )
-    trainer.fit(module)
+    with warnings.catch_warnings():
+        # Lightning flags the dataloader_iter step as experimental: the risk it names (a step
+        # drawing several batches, so that batch_idx no longer matches) does not arise here.
+        warnings.filterwarnings("ignore", message=".*`dataloader_iter`")
+        trainer.fit(module)
     return history(module, schedule, float(dataset.attrs.get("reference_loss", 0.0)))
 
 
