@@ -83,10 +83,19 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
                 ax.set_title(f"m = {width}, {opt}")
                 ax.set_ylabel(ylabel if c == 0 else "")
                 ax.set_xlabel("epoch" if r == len(rows) - 1 else "")
-        if axes[0, -1].get_legend():
-            sns.move_legend(axes[0, -1], "upper right", title=None, frameon=False)
         fig.suptitle(title)
+        _legend_below(fig, axes[0, -1])
         return style.save(fig, stem)
+
+
+def _legend_below(fig, ax) -> None:
+    """Move the one panel legend below the panels (one row), where it hides no curve."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles, names = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    legend.remove()
+    fig.legend(handles, names, loc="outside lower center", ncol=len(names), frameon=False)
 
 
 def _mark_divergence(ax, runs: xr.Dataset, da: xr.DataArray, dim: str, labels, palette) -> None:
