@@ -123,7 +123,7 @@ def train_jobs(workdir: Path) -> dict:
 
 def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
     config_file = sliced_ci_config(tmp_path / "ci_slice.yaml", ["optimizer", "width"])
-    per_run = sliced_ci_config(tmp_path / "ci_slice_per_run.yaml", list(hrta.config.JOB_DIMS))
+    per_run = sliced_ci_config(tmp_path / "ci_slice_per_run.yaml", list(hrta.config.RUN_DIMS))
     slurm_dir, local_dir = tmp_path / "slurm", tmp_path / "local"
     local = start_snakemake(local_dir, per_run,
                             "--workflow-profile", str(ROOT / "workflow/profiles/default"))

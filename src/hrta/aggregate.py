@@ -2,7 +2,7 @@
 
 import xarray as xr
 
-RUN_DIMS = ("optimizer", "method", "width", "seed")
+from hrta.config import RUN_DIMS
 
 
 def with_run_dims(run: dict, history: xr.Dataset) -> xr.Dataset:

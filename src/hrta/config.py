@@ -131,7 +131,7 @@ def runs(config: dict):
                    "width": width, "seed": seed}
 
 
-JOB_DIMS = ("optimizer", "method", "width", "seed")  # the run dims, in file-name order
+RUN_DIMS = ("optimizer", "method", "width", "seed")  # a run's dims, in file-name and array order
 
 
 def job_name(run: dict, per: list) -> str:
@@ -139,7 +139,7 @@ def job_name(run: dict, per: list) -> str:
     e.g. 'adam/m100' for per = [optimizer, width]; 'all' when per is empty."""
     parts = {"optimizer": run["optimizer"], "method": run["method"],
              "width": f"m{run['width']}", "seed": f"seed{run['seed']}"}
-    return "/".join(parts[d] for d in JOB_DIMS if d in per) or "all"
+    return "/".join(parts[d] for d in RUN_DIMS if d in per) or "all"
 
 
 def jobs(config: dict) -> dict:

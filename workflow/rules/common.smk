@@ -24,8 +24,7 @@ def job_file(experiment, job):
 
 def job_specs(wc):
     """The run specs of a train job, from its wildcards."""
-    return [hrta.config.run_spec(config, r["experiment"], r["optimizer"], r["method"], r["width"],
-                                 r["seed"]) for r in JOBS[wc.experiment, wc.job]]
+    return [hrta.config.run_spec(config, **r) for r in JOBS[wc.experiment, wc.job]]
 
 
 def experiment_config(experiment):
