@@ -7,6 +7,7 @@ import warnings
 
 import lightning as L
 from lightning.pytorch.profilers import PassThroughProfiler
+from lightning.pytorch.trainer.states import RunningStage
 import numpy as np
 import torch
 import xarray as xr
@@ -139,6 +140,24 @@ class NoProfiler(PassThroughProfiler):
         return self._NOTHING
 
 
+class IdentityStageTrainer(L.Trainer):
+    """Lightning's Trainer, whose ``training`` flag tests the stage by identity.
+
+    The stage is a ``RunningStage`` member or None, so ``is`` gives the answer Lightning's
+    ``==`` gives; that ``==`` (``LightningEnum.__eq__``) lower-cases both names, and the
+    Trainer's loop asks ``training`` 12 times a step (through ``trainer._results``): about a
+    fifth of the loop's instructions (docs/benchmarks.md). The setter is Lightning's own.
+    """
+
+    @property
+    def training(self) -> bool:
+        return self.state.stage is RunningStage.TRAINING
+
+    @training.setter
+    def training(self, val: bool) -> None:
+        L.Trainer.training.fset(self, val)
+
+
 def quiet_lightning() -> None:
     """Silence Lightning's start-up banners (accelerator, tips)."""
     for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
@@ -165,7 +184,7 @@ def train(dataset: xr.Dataset, problem_cfg: dict, spec: dict) -> xr.Dataset:
     module = HomotopyModule(net, problem, schedule, spec["optimizer"], data, spec["eval_every"],
                             training["optimizer_state_at_switch"] == "reset",
                             problem.resampler(spec["data_seed"], spec["seed"]) if problem.resample else None)
-    trainer = L.Trainer(
+    trainer = IdentityStageTrainer(
         accelerator=training["accelerator"], devices=1, max_epochs=1,
         precision="64-true" if dtype == torch.float64 else "32-true",
         logger=False, log_every_n_steps=0, enable_checkpointing=False, enable_progress_bar=False,
