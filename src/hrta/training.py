@@ -46,7 +46,8 @@ class HomotopyModule(L.LightningModule):
     (``use_pl_optimizer=False``), the scheduler and the tensors a step touches are looked up
     once per fit; s is switched and divergence stops the run (``trainer.should_stop``)
     inside the step, so no batch hook is overridden; ``train`` passes a profiler without a
-    per-call generator and ``log_every_n_steps=0`` (nothing is logged).
+    per-call generator and ``log_every_n_steps=0`` (nothing is logged), and runs the
+    ``IdentityStageTrainer``.
     """
 
     def __setattr__(self, name, value):
