@@ -20,9 +20,8 @@ less than wall time. The modes are timed one after the other in the same fresh p
 (timings across processes differ by up to ~15% here); each round runs one process per
 mode, that mode first, so its peak RSS (ru_maxrss, imports included; the value after the
 imports beside it) is its own. The minimum over all runs is reported. Since processes
-differ in speed (by up to ~10% here) and the machine's speed drifts, each process then
-times ``--pairs`` more E-epoch runs of Lightning and plain back to back, alternating which
-goes first; its ratio is its best Lightning time over its best plain time (noise only
+differ in speed and the machine's speed drifts, each process then times ``--pairs`` more
+E-epoch runs of Lightning and plain back to back, alternating which goes first; its ratio is its best Lightning time over its best plain time (noise only
 adds time), and the median and range of that ratio over the processes are printed beside
 the best-of-rounds ratio. Lightning and plain must give bit-identical losses; textbook must
 agree to rounding.
@@ -141,12 +140,10 @@ def worker(cell_name: str, first: str, modes: list[str], dtype: str, threads: in
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if mode == first else None
         results.append({"cell": cell_name, "mode": mode, "short": short, "epochs": epochs,
                         "t_short": times[short][0], "t_full": times[epochs][0],
-                        "wall_full": times[epochs][1], "losses": losses.tolist(),
+                        "wall_full": times[epochs][1], "t_runs": [times[epochs][0]], "losses": losses.tolist(),
                         "rss_start_mb": rss_start, "rss_peak_mb": rss,
                         "n": problem_cfg["n_train"], "m": cell["width"]})
     records = {r["mode"]: r for r in results}
-    for r in results:
-        r["t_runs"] = [r["t_full"]]
     if {"lightning", "plain"} <= records.keys():
         for i in range(pairs):
             for mode in ("lightning", "plain")[::1 if i % 2 else -1]:
