@@ -3,16 +3,16 @@
 # profile replaces it with `--configfile workflow/configs/<name>.yaml`.
 from pathlib import Path
 
-import hrta.config
+import hrta.pipeline.config
 
 
 if not workflow.overwrite_configfiles:
-    hrta.config.read_yaml("config.yaml")  # a malformed file is named in the error
+    hrta.pipeline.config.read_yaml("config.yaml")  # a malformed file is named in the error
 
     configfile: "config.yaml"
 
 
-_validated = hrta.config.validate(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+_validated = hrta.pipeline.config.validate(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 config.clear()
 config.update(_validated)
 

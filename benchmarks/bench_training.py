@@ -54,6 +54,7 @@ MODES = ("lightning", "plain", "textbook")
 def make_spec(cell: dict, epochs: int, dtype: str, threads: int, kernel: str = "fused") -> dict:
     half = epochs // 2
     return {
+        "experiment": "benchmark", "method": "hrta_0.5-1.5", "problem": cell["problem"],
         "width": cell["width"], "seed": 0, "data_seed": 0, "eval_every": epochs,
         "schedule": [{"s": 0.5, "epochs": half}, {"s": 1.5, "epochs": epochs - half}],
         "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3,
@@ -63,19 +64,18 @@ def make_spec(cell: dict, epochs: int, dtype: str, threads: int, kernel: str = "
     }
 
 
-def plain_train(dataset, problem_cfg: dict, spec: dict) -> np.ndarray:
+def plain_train(dataset, spec: dict) -> np.ndarray:
     """The hand-written loop: the same step and the same records as HomotopyModule."""
     import torch
 
-    from hrta.network import DTYPES, initial_network
-    from hrta.optim import make_lr_scheduler, make_optimizer
+    from hrta.model.network import DTYPES, initial_network
+    from hrta.model.optimizers import make_lr_scheduler, make_optimizer
     from hrta.problems import make_problem
-    from hrta.schedule import Schedule
+    from hrta.model.schedule import Schedule
 
     training = spec["training"]
-    torch.set_num_threads(training["threads"])
     dtype = DTYPES[training["dtype"]]
-    schedule, problem = Schedule(spec["schedule"]), make_problem(problem_cfg)
+    schedule, problem = Schedule(spec["schedule"]), make_problem(spec["problem"])
     torch.manual_seed(spec["seed"])
     net = initial_network(dataset.sizes["dim"], spec["width"], spec["seed"], training, s=schedule.s_at(0))
     x, y, xt, yt = (torch.as_tensor(dataset[k].values, dtype=dtype)
@@ -114,19 +114,18 @@ def worker(cell_name: str, first: str, modes: list[str], dtype: str, threads: in
     epochs. Peak RSS is reported for ``first`` only (measured before the others run). Then
     ``pairs`` E-epoch Lightning/plain pairs, alternating the order; every E-epoch time of a
     mode goes into its record as ``t_runs``."""
-    import torch  # noqa: F401  (imports count as start-up, not as training)
+    import torch  # imports count as start-up, not as training
 
     from hrta.problems import make_problem
-    from hrta.training import train
+    from hrta.training.run import train
 
+    torch.set_num_threads(threads)
     cell = CELLS[cell_name]
-    problem_cfg = cell["problem"]
-    dataset = make_problem(problem_cfg).make_dataset(0)
+    dataset = make_problem(cell["problem"]).make_dataset(0)
     runners = {
-        "lightning": lambda e: train(dataset, problem_cfg, make_spec(cell, e, dtype, threads)).loss.values,
-        "plain": lambda e: plain_train(dataset, problem_cfg, make_spec(cell, e, dtype, threads)),
-        "textbook": lambda e: plain_train(dataset, problem_cfg,
-                                          make_spec(cell, e, dtype, threads, kernel="autograd")),
+        "lightning": lambda e: train(dataset, make_spec(cell, e, dtype, threads)).loss.values,
+        "plain": lambda e: plain_train(dataset, make_spec(cell, e, dtype, threads)),
+        "textbook": lambda e: plain_train(dataset, make_spec(cell, e, dtype, threads, kernel="autograd")),
     }
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     short, results = max(2, epochs // 5), []

@@ -29,14 +29,17 @@ SIM = ["--cache-sim=yes", "--branch-sim=yes", "--I1=32768,8,64", "--D1=32768,8,6
 
 def worker(cell_name: str, mode: str, epochs: int) -> None:
     """Set up as the benchmark does, warm up with 20 epochs, then train ``epochs``."""
-    from hrta.problems import make_problem
-    from hrta.training import train
+    import torch
 
+    from hrta.problems import make_problem
+    from hrta.training.run import train
+
+    torch.set_num_threads(1)
     cell = bench.CELLS[cell_name]
     dataset = make_problem(cell["problem"]).make_dataset(0)
     run = train if mode == "lightning" else bench.plain_train
     for e in (20, epochs):
-        run(dataset, cell["problem"], bench.make_spec(cell, e, "float32", 1))
+        run(dataset, bench.make_spec(cell, e, "float32", 1))
 
 
 def count(cell: str, mode: str, epochs: int, sim: bool, tmp: str) -> dict[str, int]:

@@ -1,10 +1,15 @@
 import copy
 from pathlib import Path
 
+import numpy as np
 import pytest
+import xarray as xr
 import yaml
 
+from hrta.model.schedule import Schedule
+from hrta.pipeline.aggregate import METHOD_FACTS
 from hrta.problems import make_problem
+from hrta.training.run import method_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -20,7 +25,7 @@ def sin_dataset():
 
 
 def make_spec(**over):
-    spec = {"problem": PROBLEM, "width": 64, "seed": 0, "eval_every": 10,
+    spec = {"experiment": "test", "method": "hrta", "problem": PROBLEM, "data_seed": 0, "width": 64, "seed": 0, "eval_every": 10,
             "schedule": [{"s": 0.5, "epochs": 60}, {"s": 1.0, "epochs": 60}],
             "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-2,
                           "decay": {"kind": "step", "step_size": 50, "gamma": 0.5}},
@@ -32,3 +37,16 @@ def make_spec(**over):
 @pytest.fixture
 def ci_config():
     return yaml.safe_load((ROOT / "workflow" / "configs" / "ci.yaml").read_text())
+
+
+def with_facts(ds, schedules: dict, experiment="exp", reference=0.0, gap=False, loss_name="training loss"):
+    """A synthetic aggregate given the facts a real one carries: each method's facts from
+    its schedule (method name -> stages), the experiment's name and reference loss."""
+    parts = [xr.Dataset(coords=method_facts(Schedule(schedules[str(m)]))).reset_coords().expand_dims(method=[m])
+             for m in ds.method.values]
+    facts = xr.concat(parts, "method", join="outer", fill_value={"stage_start": -1, "stage_s": np.nan})
+    out = ds.assign_coords({name: facts[name] for name in METHOD_FACTS})
+    out = out.assign_coords(experiment=experiment, reference_loss=float(reference), loss_is_gap=np.int8(gap))
+    if "loss" in out:
+        out["loss"].attrs["long_name"] = loss_name
+    return out

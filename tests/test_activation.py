@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from hrta.activation import homotopy_activation
+from hrta.model.activation import homotopy_activation
 
 Z = torch.tensor([-2.0, -0.5, 0.0, 0.5, 3.0], dtype=torch.float64)
 

@@ -3,14 +3,26 @@
 import numpy as np
 import xarray as xr
 
-from hrta.aggregate import RUN_DIMS, combine, with_run_dims
-from hrta.provenance import write_netcdf
+from hrta.model.schedule import Schedule
+from hrta.pipeline.aggregate import combine, with_run_dims
+from hrta.pipeline.files import write_netcdf
+from hrta.pipeline.grid import RUN_DIMS
+from hrta.training.run import method_facts
+
+SCHEDULES = {"relu": [{"s": 1.0, "epochs": 4}],
+             "hrta": [{"s": 0.5, "epochs": 1}, {"s": 1.0, "epochs": 1}]}
 
 
-def _history(epochs, value, diverged=0):
-    return xr.Dataset({"loss": ("epoch", np.full(epochs + 1, value)),
-                       "diverged": ((), diverged), "diverged_epoch": ((), -1)},
-                      coords={"epoch": np.arange(epochs + 1)}, attrs={"config": "{}"})
+def _history(method, value, diverged=0):
+    """A run history as hrta.training.run.history lays it out (method dim and facts)."""
+    schedule = Schedule(SCHEDULES[method])
+    epochs = schedule.total_epochs
+    ds = xr.Dataset({"loss": ("epoch", np.full(epochs + 1, value)),
+                     "diverged": ((), diverged), "diverged_epoch": ((), -1)},
+                    coords={"epoch": np.arange(epochs + 1), "experiment": "exp",
+                            "reference_loss": 0.0, "loss_is_gap": np.int8(0)},
+                    attrs={"config": "{}"})
+    return ds.assign_coords(method_facts(schedule))
 
 
 def _run(optimizer, method, width=10):
@@ -18,8 +30,8 @@ def _run(optimizer, method, width=10):
 
 
 def test_runs_of_different_lengths_are_nan_padded():
-    job = combine([with_run_dims(_run("adam", "relu"), _history(4, 1.0)),
-                   with_run_dims(_run("adam", "hrta"), _history(2, 2.0, diverged=1))])
+    job = combine([with_run_dims(_run("adam", "relu"), _history("relu", 1.0)),
+                   with_run_dims(_run("adam", "hrta"), _history("hrta", 2.0, diverged=1))])
     assert job["loss"].dims == RUN_DIMS + ("epoch",) and job.sizes["epoch"] == 5
     short = job["loss"].sel({"method": "hrta"}).values.ravel()
     assert (short[:3] == 2.0).all() and np.isnan(short[3:]).all()
@@ -27,16 +39,28 @@ def test_runs_of_different_lengths_are_nan_padded():
     assert job.attrs == {}
 
 
+def test_method_facts_survive_combining_runs_of_different_schedules():
+    job = combine([with_run_dims(_run("adam", "relu"), _history("relu", 1.0)),
+                   with_run_dims(_run("adam", "hrta"), _history("hrta", 2.0))])
+    facts = job.sel({"method": ["relu", "hrta"]})
+    assert list(facts["label"].values) == ["ReLU", "HRTA 0.5→1"]
+    assert list(facts["is_baseline"].values) == [True, False]
+    assert facts["stage_start"].values.tolist() == [[0, -1], [0, 1]]
+    np.testing.assert_array_equal(facts["stage_s"].values, [[1.0, np.nan], [0.5, 1.0]])
+    assert str(job["experiment"].values) == "exp" and float(job["reference_loss"]) == 0.0
+
+
 def test_job_files_read_back_keep_long_names(tmp_path):
     """netCDF gives fixed-width names ('<U4' for 'adam'); neither combining nor writing the
     aggregate may cut 'gd_huge' to that width."""
     jobs = []
     for optimizer in ("adam", "gd_huge"):
-        write_netcdf(combine([with_run_dims(_run(optimizer, "relu"), _history(2, 1.0))]),
+        write_netcdf(combine([with_run_dims(_run(optimizer, "relu"), _history("relu", 1.0))]),
                      tmp_path / f"{optimizer}.nc")
         with xr.open_dataset(tmp_path / f"{optimizer}.nc") as ds:
             jobs.append(ds.load())
     write_netcdf(combine(jobs), tmp_path / "agg.nc")
     with xr.open_dataset(tmp_path / "agg.nc") as agg:
         assert list(agg.optimizer.values) == ["adam", "gd_huge"]
-        assert agg["loss"].shape == (2, 1, 1, 1, 3)
+        assert agg["loss"].shape == (2, 1, 1, 1, 5)
+        assert agg["is_baseline"].dtype == bool and list(agg["label"].values) == ["ReLU"]

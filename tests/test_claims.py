@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from hrta import claims
+from conftest import with_facts
+from hrta.reporting import claims
 
-METHODS = [{"name": "relu", "schedule": [{"s": 1.0, "epochs": 10}]},
-           {"name": "hrta", "schedule": [{"s": 1.0, "epochs": 5}, {"s": 1.5, "epochs": 5}]}]
+SCHEDULES = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 1.0, "epochs": 5}, {"s": 1.5, "epochs": 5}]}
 
 
 def aggregate(base, hrta, widths=(100,), reference=0.0, base_div=None, hrta_div=None):
@@ -25,12 +25,12 @@ def aggregate(base, hrta, widths=(100,), reference=0.0, base_div=None, hrta_div=
     final = np.stack([base, hrta])[None].copy()
     final[div.astype(bool)] = np.nan
     dims = ("optimizer", "method", "width", "seed")
-    return xr.Dataset(
+    ds = xr.Dataset(
         {"final_loss": (dims, final), "diverged": (dims, div),
          "diverged_epoch": (dims, np.where(div, 7, -1))},
         coords={"optimizer": ["adam"], "method": ["relu", "hrta"], "width": list(widths),
-                "seed": list(range(n_s))},
-        attrs={"config": json.dumps({"methods": METHODS}), "reference_loss": reference})
+                "seed": list(range(n_s))})
+    return with_facts(ds, SCHEDULES, reference=reference, gap=reference != 0)
 
 
 def _c1(agg, **kw):

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, SCHEMA
-from hrta.config import ConfigError, jobs, load, runs, validate
+from hrta.pipeline.config import ConfigError, load, validate
+from hrta.pipeline.grid import jobs, runs
 
 
 def _exp(cfg):

@@ -1,17 +1,17 @@
 """Figure specs: each experiment declares its figures and their metrics (issue 3)."""
 
 import copy
-import json
 
 import numpy as np
 import pytest
 import xarray as xr
 import yaml
 
-from conftest import ROOT, SCHEMA
-from hrta import figures
-from hrta.config import ConfigError, load, validate
-from hrta.config import figures as figure_map
+from conftest import ROOT, SCHEMA, with_facts
+from hrta.reporting import convergence
+from hrta.pipeline.config import ConfigError, load, validate
+from hrta.pipeline.grid import figures as figure_map
+from hrta.problems import make_problem
 
 
 def test_default_profile_draws_figures_2_to_5():
@@ -58,22 +58,21 @@ def _aggregate(problem):
     dims = ("optimizer", "method", "width", "seed")
     shape = (2, 2, 3, 2)
     loss = np.exp(-np.linspace(0, 3, 11))[None, None, None, None] * rng.uniform(1, 2, shape + (1,))
-    methods = [{"name": "relu", "schedule": [{"s": 1.0, "epochs": 10}]},
-               {"name": "h", "schedule": [{"s": 0.5, "epochs": 5}, {"s": 1.0, "epochs": 5}]}]
-    return xr.Dataset(
+    schedules = {"relu": [{"s": 1.0, "epochs": 10}], "h": [{"s": 0.5, "epochs": 5}, {"s": 1.0, "epochs": 5}]}
+    ds = xr.Dataset(
         {"loss": (dims + ("epoch",), loss - 2.0), "test_error": (dims + ("eval_epoch",), loss[..., ::5]),
          "diverged_epoch": (dims, np.full(shape, -1))},
         coords={"optimizer": ["adam", "gd"], "method": ["relu", "h"], "width": [10, 100, 1000],
-                "seed": [0, 1], "epoch": np.arange(11), "eval_epoch": [0, 5, 10]},
-        attrs={"config": json.dumps({"problem": problem, "methods": methods}), "reference_loss": -2.0})
+                "seed": [0, 1], "epoch": np.arange(11), "eval_epoch": [0, 5, 10]})
+    return with_facts(ds, schedules, reference=-2.0, gap=True, loss_name=make_problem(problem).loss_name)
 
 
 @pytest.mark.parametrize("metrics, rows", [(["loss"], 2), (["test_error"], 2), (["loss", "test_error"], 4)])
 def test_one_row_per_optimizer_and_metric(monkeypatch, tmp_path, metrics, rows):
     ci = yaml.safe_load((ROOT / "workflow" / "configs" / "ci.yaml").read_text())
     drawn = []
-    monkeypatch.setattr(figures.style, "save", lambda fig, stem: drawn.append(fig) or [])
-    figures.convergence_figure(_aggregate(ci["experiments"]["poisson"]["problem"]), tmp_path / "f",
+    monkeypatch.setattr(convergence.style, "save", lambda fig, stem: drawn.append(fig) or [])
+    convergence.convergence_figure(_aggregate(ci["experiments"]["poisson"]["problem"]), tmp_path / "f",
                                "title", metrics)
     (fig,) = drawn
     assert len(fig.axes) == rows * 3

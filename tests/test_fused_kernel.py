@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from conftest import ROOT, make_spec
-from hrta.activation import slope_product
-from hrta.network import TwoLayerNet
-from hrta.training import train
+from hrta.model.activation import slope_product
+from hrta.model.network import TwoLayerNet
+from hrta.training.run import train
 
 F64 = torch.float64
 
@@ -89,12 +89,12 @@ def test_rejects_bad_kernel_and_chunk():
 
 def test_training_losses_are_bit_identical_across_runs_and_small_chunks(sin_dataset):
     spec = make_spec(training={**make_spec()["training"], "chunk": 100})  # 50 x 64: 32 chunks
-    a = train(sin_dataset, spec["problem"], spec)
-    b = train(sin_dataset, spec["problem"], spec)
+    a = train(sin_dataset, spec)
+    b = train(sin_dataset, spec)
     np.testing.assert_array_equal(a.loss.values, b.loss.values)
     np.testing.assert_array_equal(a.test_error.values, b.test_error.values)
     auto = make_spec(training={**make_spec()["training"], "kernel": "autograd"})
-    c = train(sin_dataset, auto["problem"], auto)
+    c = train(sin_dataset, auto)
     np.testing.assert_allclose(a.loss.values, c.loss.values, rtol=1e-4)
 
 
@@ -104,6 +104,6 @@ def test_lightning_path_equals_the_benchmarks_plain_loop(sin_dataset):
     bench = importlib.util.module_from_spec(spec_)
     spec_.loader.exec_module(bench)
     spec = make_spec(eval_every=120)
-    plain = bench.plain_train(sin_dataset, spec["problem"], spec)
-    lightning = train(sin_dataset, spec["problem"], spec).loss.values
+    plain = bench.plain_train(sin_dataset, spec)
+    lightning = train(sin_dataset, spec).loss.values
     np.testing.assert_array_equal(lightning, plain)

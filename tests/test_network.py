@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from hrta.network import TwoLayerNet
+from hrta.model.network import TwoLayerNet
 
 
 def _net(width, seed=0, **kw):

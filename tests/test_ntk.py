@@ -8,11 +8,14 @@ import pytest
 import torch
 import yaml
 
-from hrta import ntk, theory
-from hrta.config import ConfigError, run_spec, validate
+from hrta.model.network import initial_network
+from hrta.theory import ntk
+from hrta.theory.kernel_regime import learning_rates, network_outputs
+from hrta.pipeline.config import ConfigError, validate
+from hrta.pipeline.grid import run_spec
 from hrta.problems import make_problem
-from hrta.schedule import Schedule
-from hrta.training import train
+from hrta.model.schedule import Schedule
+from hrta.training.run import train
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -72,7 +75,7 @@ def jacobian(net, x, s):
 @pytest.mark.parametrize("s, s2", [(0.5, 0.5), (1.5, 1.5), (0.5, 1.5), (1.0, 0.25)])
 def test_empirical_basis_is_the_jacobian_gram(s, s2):
     x = np.random.default_rng(2).random((6, 2))
-    net = theory.initial_network(2, 7, 3, TRAINING)
+    net = initial_network(2, 7, 3, TRAINING)
     (jw, ja), (jw2, ja2) = jacobian(net, x, s), jacobian(net, x, s2)
     parts = ntk.empirical_basis(net, x).parts(s, s2)
     np.testing.assert_allclose(parts["output"], ja @ ja2.T, atol=1e-12)
@@ -85,7 +88,7 @@ def test_empirical_ntk_converges_like_inverse_sqrt_width():
     exact = {s: ntk.analytic_basis(x).ntk(s) for s in (0.5, 1.5)}
     errors = []
     for m in widths:
-        err = [np.linalg.norm(ntk.empirical_basis(theory.initial_network(1, m, seed, TRAINING), x).ntk(s)
+        err = [np.linalg.norm(ntk.empirical_basis(initial_network(1, m, seed, TRAINING), x).ntk(s)
                               - exact[s]) / np.linalg.norm(exact[s])
                for seed in range(6) for s in exact]
         errors.append(np.mean(err))
@@ -124,10 +127,10 @@ def test_kernel_prediction_is_gradient_descent_on_the_linearised_network():
     rng = np.random.default_rng(5)
     x, y = rng.random((6, 1)), rng.standard_normal(6)
     n = len(y)
-    net = theory.initial_network(1, 8, 0, TRAINING)
+    net = initial_network(1, 8, 0, TRAINING)
     schedule = Schedule([{"s": 0.5, "epochs": 7}, {"s": 1.0, "epochs": 1}, {"s": 1.5, "epochs": 5}])
     lrs = 0.4 * 0.9 ** np.arange(schedule.total_epochs)
-    init = {st.s: theory.network_outputs(net, x, st.s) for st in schedule.stages}
+    init = {st.s: network_outputs(net, x, st.s) for st in schedule.stages}
     jac = {st.s: np.hstack(jacobian(net, x, st.s)) for st in schedule.stages}
     theta = np.zeros(jac[0.5].shape[1])  # displacement from theta_0
     expected = []
@@ -161,15 +164,15 @@ def test_initial_network_is_the_one_training_starts_from():
     cfg["experiments"]["sin1d"]["methods"][1]["schedule"] = [{"s": 0.5, "epochs": 2}]
     spec = run_spec(cfg, "sin1d", "gd", cfg["experiments"]["sin1d"]["methods"][1]["name"], 30, 1)
     data = make_problem(spec["problem"]).make_dataset(spec["data_seed"])
-    history = train(data, spec["problem"], spec)
-    net = theory.initial_network(1, 30, 1, spec["training"], s=0.5)
-    phi = theory.network_outputs(net, data.x_train.values, 0.5)
+    history = train(data, spec)
+    net = initial_network(1, 30, 1, spec["training"], s=0.5)
+    phi = network_outputs(net, data.x_train.values, 0.5)
     loss0 = 0.5 * np.mean((phi - data.y_train.values) ** 2)
     np.testing.assert_allclose(history["loss"].values[0], loss0, rtol=1e-5)
 
 
 def test_learning_rates_follow_the_optimizer_config():
-    lrs = theory.learning_rates({"algorithm": "gd", "lr": 0.5,
+    lrs = learning_rates({"algorithm": "gd", "lr": 0.5,
                                  "decay": {"kind": "step", "step_size": 3, "gamma": 0.5}}, 7)
     np.testing.assert_allclose(lrs, [0.5] * 3 + [0.25] * 3 + [0.125])
 

@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from hrta import proof
+from hrta.reporting import proof
 
 GRAPH = ROOT / "workflow" / "proof" / "convergence_theorem.yaml"
 

@@ -7,38 +7,38 @@ import sys
 import pytest
 import yaml
 
-import hrta.resources
+import hrta.pipeline.resources
 from conftest import ROOT, make_spec
 
 
 def test_memory_grows_with_width_and_points():
     small, wide = make_spec(width=100), make_spec(width=100_000)
-    assert hrta.resources.mem_mb([small]) >= hrta.resources.PROCESS_MB
-    assert hrta.resources.mem_mb([wide]) > hrta.resources.mem_mb([small])
+    assert hrta.pipeline.resources.mem_mb([small]) >= hrta.pipeline.resources.PROCESS_MB
+    assert hrta.pipeline.resources.mem_mb([wide]) > hrta.pipeline.resources.mem_mb([small])
     more_points = make_spec(width=100_000, problem={**small["problem"], "n_train": 5000})
-    assert hrta.resources.mem_mb([more_points]) > hrta.resources.mem_mb([wide])
+    assert hrta.pipeline.resources.mem_mb([more_points]) > hrta.pipeline.resources.mem_mb([wide])
 
 
 def test_runtime_grows_with_epochs_and_width():
     base = make_spec(width=1000, schedule=[{"s": 1.0, "epochs": 1000}])
     longer = make_spec(width=1000, schedule=[{"s": 0.5, "epochs": 1000}, {"s": 1.0, "epochs": 9000}])
     wider = make_spec(width=100_000, schedule=[{"s": 1.0, "epochs": 1000}])
-    assert hrta.resources.runtime_min([base]) >= hrta.resources.START_MIN
-    assert hrta.resources.runtime_min([longer]) > hrta.resources.runtime_min([base])
-    assert hrta.resources.runtime_min([wider]) > hrta.resources.runtime_min([base])
-    assert hrta.resources.runtime_min([base] * 40) > hrta.resources.runtime_min([base])
+    assert hrta.pipeline.resources.runtime_min([base]) >= hrta.pipeline.resources.START_MIN
+    assert hrta.pipeline.resources.runtime_min([longer]) > hrta.pipeline.resources.runtime_min([base])
+    assert hrta.pipeline.resources.runtime_min([wider]) > hrta.pipeline.resources.runtime_min([base])
+    assert hrta.pipeline.resources.runtime_min([base] * 40) > hrta.pipeline.resources.runtime_min([base])
 
 
 def test_a_job_needs_the_memory_of_its_largest_run():
     small, wide = make_spec(width=100), make_spec(width=100_000)
-    assert hrta.resources.mem_mb([small, wide, small]) == hrta.resources.mem_mb([wide])
+    assert hrta.pipeline.resources.mem_mb([small, wide, small]) == hrta.pipeline.resources.mem_mb([wide])
 
 
 @pytest.mark.parametrize("accelerator, gpus", [("cpu", 0), ("gpu", 1), ("auto", 0)])
 def test_gpu_requested_only_for_gpu_accelerator(accelerator, gpus):
     spec = make_spec()
     spec["training"]["accelerator"] = accelerator
-    assert hrta.resources.gpus([spec]) == gpus
+    assert hrta.pipeline.resources.gpus([spec]) == gpus
 
 
 @pytest.mark.slow

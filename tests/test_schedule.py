@@ -1,6 +1,6 @@
 import pytest
 
-from hrta.schedule import Schedule
+from hrta.model.schedule import Schedule
 
 
 def test_boundaries_and_s_at():

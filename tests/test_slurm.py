@@ -25,8 +25,9 @@ import pytest
 import xarray as xr
 import yaml
 
-import hrta.config
-import hrta.resources
+import hrta.pipeline.config
+import hrta.pipeline.grid
+import hrta.pipeline.resources
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "tests" / "slurm"
@@ -123,7 +124,7 @@ def train_jobs(workdir: Path) -> dict:
 
 def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
     config_file = sliced_ci_config(tmp_path / "ci_slice.yaml", ["optimizer", "width"])
-    per_run = sliced_ci_config(tmp_path / "ci_slice_per_run.yaml", list(hrta.config.RUN_DIMS))
+    per_run = sliced_ci_config(tmp_path / "ci_slice_per_run.yaml", list(hrta.pipeline.grid.RUN_DIMS))
     slurm_dir, local_dir = tmp_path / "slurm", tmp_path / "local"
     local = start_snakemake(local_dir, per_run,
                             "--workflow-profile", str(ROOT / "workflow/profiles/default"))
@@ -142,20 +143,20 @@ def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
                 run.send_signal(signal.SIGINT)
                 run.wait()
 
-    config = hrta.config.load(config_file, SCHEMA)
-    grid = hrta.config.jobs(config)
+    config = hrta.pipeline.config.load(config_file, SCHEMA)
+    grid = hrta.pipeline.grid.jobs(config)
     assert all(len(group) == 2 for group in grid.values())  # two seeds per job
     jobs, done = train_jobs(slurm_dir), completed_jobs(cluster)
     assert len(jobs) == len(grid), "one SLURM job per training job"
     host = subprocess.run(["hostname", "-s"], capture_output=True, text=True).stdout.strip()
     for job_id, wc in jobs.items():
-        specs = [hrta.config.run_spec(config, **r) for r in grid[wc["experiment"], wc["job"]]]
+        specs = [hrta.pipeline.grid.run_spec(config, **r) for r in grid[wc["experiment"], wc["job"]]]
         record = done[job_id]
         assert (record["JobState"], record["Partition"], record["NodeList"]) == (
             "COMPLETED", PARTITION, host), record
-        assert record["TimeLimit"] == str(hrta.resources.runtime_min(specs))
+        assert record["TimeLimit"] == str(hrta.pipeline.resources.runtime_min(specs))
         assert f"cpu={config['training']['threads']}," in record["Tres"]
-        assert f"mem={hrta.resources.mem_mb(specs)}M" in record["Tres"]
+        assert f"mem={hrta.pipeline.resources.mem_mb(specs)}M" in record["Tres"]
         print(f"SLURM job {job_id}: train {wc} {record['JobState']} on {record['NodeList']}, "
               f"{record['Tres']}, time limit {record['TimeLimit']} min")
 

@@ -15,7 +15,7 @@ import xarray as xr
 import yaml
 
 from conftest import ROOT
-from hrta.reference import check
+from hrta.pipeline.reference import check
 
 CI_PROFILE = ROOT / "workflow" / "configs" / "ci.yaml"
 REFERENCE = ROOT / "results" / "reference" / "ci"

@@ -1,10 +1,10 @@
 rule aggregate:
     input:
-        lambda wc: [job_file(e, job) for e, job in JOBS if e == wc.experiment],
+        lambda wc: grid.job_paths(config, "runs", wc.experiment),
     output:
-        "results/aggregate/{experiment}.nc",
+        PATHS["aggregate"],
     params:
-        config=lambda wc: experiment_config(wc.experiment),
+        experiment=experiment_config,
     conda:
         "../../environment.yml"
     log:

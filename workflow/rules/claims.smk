@@ -1,6 +1,6 @@
 rule claims:
     input:
-        aggregates=expand("results/aggregate/{experiment}.nc", experiment=EXPERIMENTS),
+        aggregates=expand(PATHS["aggregate"], experiment=EXPERIMENTS),
         theory="results/theory/theorem1.json",
     output:
         md=report("results/claims.md", caption="../report/claims.rst", category="Claims"),

@@ -1,33 +1,26 @@
-# Shared helpers: the run grid, the figure -> experiment map and the effective config.
+# Shared names: the run grid, the figure -> experiment map and the path patterns, all from
+# hrta.pipeline.grid (the one place they are built; scripts run by hand get them through
+# their rule).
 
-import hrta.config
-import hrta.resources
+import hrta.pipeline.grid as grid
+import hrta.pipeline.resources
 
-JOBS = hrta.config.jobs(config)  # (experiment, job) -> its runs (training.job_per)
+PATHS = grid.PATHS
 EXPERIMENTS = list(config["experiments"])
-FIGURES = hrta.config.figures(config)  # stem -> {"experiment", "metrics"}
+FIGURES = grid.figures(config)  # stem -> {"experiment", "metrics"}
 
 
 wildcard_constraints:
     experiment="|".join(EXPERIMENTS),
-    optimizer="[A-Za-z0-9_]+",
-    method="[A-Za-z0-9_.-]+",
-    width="[0-9]+",
-    seed="[0-9]+",
     job="[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*",
     figure="|".join(FIGURES),
 
 
-def job_file(experiment, job):
-    return f"results/runs/{experiment}/{job}.nc"
-
-
 def job_specs(wc):
     """The run specs of a train job, from its wildcards."""
-    return [hrta.config.run_spec(config, **r) for r in JOBS[wc.experiment, wc.job]]
+    return grid.job_specs(config, wc.experiment, wc.job)
 
 
-def experiment_config(experiment):
-    """The experiment's block plus the shared training block, as recorded in outputs."""
-    return {"experiment": experiment, **config["experiments"][experiment],
-            "training": config["training"]}
+def experiment_config(wc):
+    """The experiment's config block as recorded in its outputs, from the wildcards."""
+    return grid.experiment_config(config, wc.experiment)

@@ -1,7 +1,7 @@
 rule compute_cost:
     input:
-        jobs=[f"results/benchmarks/train/{e}/{job}.tsv" for e, job in JOBS],
-        runs=[f"results/benchmarks/train/{e}/{job}.runs.tsv" for e, job in JOBS],
+        jobs=grid.job_paths(config, "train_benchmark"),
+        runs=grid.job_paths(config, "run_timings"),
     output:
         csv="results/tables/compute_cost.csv",
         md="results/tables/compute_cost.md",

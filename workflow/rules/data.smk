@@ -1,9 +1,8 @@
 rule dataset:
     output:
-        "results/data/{experiment}.nc",
+        PATHS["dataset"],
     params:
-        problem=lambda wc: config["experiments"][wc.experiment]["problem"],
-        data_seed=lambda wc: config["experiments"][wc.experiment]["data_seed"],
+        experiment=experiment_config,
     conda:
         "../../environment.yml"
     log:

@@ -1,9 +1,9 @@
-import hrta.captions
+import hrta.reporting.captions
 
 
 rule convergence_figure:
     input:
-        lambda wc: f"results/aggregate/{FIGURES[wc.figure]['experiment']}.nc",
+        lambda wc: PATHS["aggregate"].format(experiment=FIGURES[wc.figure]["experiment"]),
     output:
         pdf="results/figures/{figure}.pdf",
         png=report(
@@ -14,7 +14,7 @@ rule convergence_figure:
     params:
         experiment=lambda wc: FIGURES[wc.figure]["experiment"],
         metrics=lambda wc: FIGURES[wc.figure]["metrics"],
-        caption=lambda wc: hrta.captions.caption_params(
+        caption=lambda wc: hrta.reporting.captions.caption_params(
             config["experiments"][FIGURES[wc.figure]["experiment"]]["problem"]
         ),
     conda:

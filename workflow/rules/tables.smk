@@ -1,6 +1,6 @@
 rule table1:
     input:
-        expand("results/aggregate/{experiment}.nc", experiment=EXPERIMENTS),
+        expand(PATHS["aggregate"], experiment=EXPERIMENTS),
     output:
         csv="results/tables/table1.csv",
         md="results/tables/table1.md",

@@ -1,6 +1,5 @@
 # Infinite-width theory: NTK spectra against s (Theorem 1), its verdict, and the kernel-regime
-# comparison of gradient-descent training (src/hrta/ntk.py, src/hrta/theory.py).
-import hrta.theory
+# comparison of gradient-descent training (src/hrta/theory/).
 
 THEORY = config["theory"]
 KERNEL_REGIME = "kernel_regime" in THEORY
@@ -13,11 +12,11 @@ THEORY_OUTPUTS = ["results/theory/theorem1.json"] + expand(
 
 rule ntk_spectra:
     input:
-        "results/data/{experiment}.nc",
+        PATHS["dataset"],
     output:
-        "results/theory/{experiment}_spectra.nc",
+        PATHS["spectra"],
     params:
-        experiment=lambda wc: experiment_config(wc.experiment),
+        experiment=experiment_config,
         theory=THEORY,
     threads: 1
     conda:
@@ -32,7 +31,7 @@ rule ntk_spectra:
 
 rule theorem1_verdict:
     input:
-        expand("results/theory/{experiment}_spectra.nc", experiment=EXPERIMENTS),
+        expand(PATHS["spectra"], experiment=EXPERIMENTS),
     output:
         "results/theory/theorem1.json",
     params:
@@ -48,7 +47,7 @@ rule theorem1_verdict:
 
 rule theorem1_figure:
     input:
-        expand("results/theory/{experiment}_spectra.nc", experiment=EXPERIMENTS),
+        expand(PATHS["spectra"], experiment=EXPERIMENTS),
     output:
         pdf="results/figures/theorem1.pdf",
         png=report("results/figures/theorem1.png", caption="../report/theorem1.rst", category="Theory"),
@@ -62,17 +61,17 @@ rule theorem1_figure:
 
 
 if KERNEL_REGIME:
-    KERNEL_SPECS = hrta.theory.kernel_regime_specs(config)
+    KERNEL_EXPERIMENT = THEORY["kernel_regime"]["experiment"]
 
     rule kernel_regime:
         input:
-            data="results/data/{}.nc".format(THEORY["kernel_regime"]["experiment"]),
-            runs="results/aggregate/{}.nc".format(THEORY["kernel_regime"]["experiment"]),
+            data=PATHS["dataset"].format(experiment=KERNEL_EXPERIMENT),
+            runs=PATHS["aggregate"].format(experiment=KERNEL_EXPERIMENT),
         output:
             "results/theory/kernel_regime.nc",
         params:
-            specs=KERNEL_SPECS,
-            experiment={**experiment_config(THEORY["kernel_regime"]["experiment"]), "theory": THEORY},
+            specs=grid.kernel_regime_specs(config),
+            experiment={**grid.experiment_config(config, KERNEL_EXPERIMENT), "theory": THEORY},
         threads: 1
         conda:
             "../../environment.yml"

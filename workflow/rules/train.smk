@@ -1,21 +1,21 @@
 rule train:
     input:
-        "results/data/{experiment}.nc",
+        PATHS["dataset"],
     output:
-        runs="results/runs/{experiment}/{job}.nc",
-        timings="results/benchmarks/train/{experiment}/{job}.runs.tsv",
+        runs=PATHS["runs"],
+        timings=PATHS["run_timings"],
     params:
         specs=job_specs,
     threads: config["training"]["threads"]
     resources:
-        mem_mb=lambda wc: hrta.resources.mem_mb(job_specs(wc)),
-        runtime=lambda wc: hrta.resources.runtime_min(job_specs(wc)),
-        gpu=lambda wc: hrta.resources.gpus(job_specs(wc)),
+        mem_mb=lambda wc: hrta.pipeline.resources.mem_mb(job_specs(wc)),
+        runtime=lambda wc: hrta.pipeline.resources.runtime_min(job_specs(wc)),
+        gpu=lambda wc: hrta.pipeline.resources.gpus(job_specs(wc)),
     conda:
         "../../environment.yml"
     log:
-        "results/logs/train/{experiment}/{job}.log",
+        PATHS["train_log"],
     benchmark:
-        "results/benchmarks/train/{experiment}/{job}.tsv"
+        PATHS["train_benchmark"]
     script:
         "../scripts/train.py"

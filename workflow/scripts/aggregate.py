@@ -1,32 +1,22 @@
-"""Gather an experiment's training-job files into one netCDF with dims (optimizer, method, width, seed, epoch).
+"""Gather an experiment's training-job files into one netCDF with dims (optimizer, method,
+width, seed, epoch), optimizers and methods in config order.
 
-By hand: python workflow/scripts/aggregate.py --experiment sin1d --out results/aggregate/sin1d.nc
-(reads the job files under results/runs/<experiment>/).
+By hand: python workflow/scripts/aggregate.py experiment=sin1d [--configfile FILE]
 """
 
-from hrta import cli
-from hrta.aggregate import combine
-from hrta.config import jobs
-from hrta.provenance import read_netcdf, stamp, write_netcdf
+from hrta.pipeline import scripts
+from hrta.pipeline.aggregate import combine
+from hrta.pipeline.files import read_netcdf, write_netcdf
+from hrta.pipeline.provenance import stamp
 
 
-def main(paths: list[str], config: dict, out: str) -> None:
-    pieces = [read_netcdf(path) for path in paths]
-    reference_loss = pieces[0].attrs.get("reference_loss", 0.0)
-    agg = combine(pieces)
-    agg.attrs["reference_loss"] = reference_loss
-    write_netcdf(stamp(agg, config), out)
+def main(paths: list[str], experiment: dict, out: str) -> None:
+    agg = combine([read_netcdf(path) for path in paths])
+    agg = agg.sel({"optimizer": [o["name"] for o in experiment["optimizers"]],  # a dict: sel's
+                   "method": [m["name"] for m in experiment["methods"]]})  # own 'method' keyword
+    write_netcdf(stamp(agg, experiment), out)
 
 
-if "snakemake" in globals():
-    with cli.logged(snakemake.log[0]):
-        main(list(snakemake.input), snakemake.params.config, snakemake.output[0])
-else:
-    p = cli.parser(__doc__)
-    p.add_argument("--experiment", required=True)
-    p.add_argument("--out", required=True)
-    a = p.parse_args()
-    cfg = cli.config_from(a, __file__)
-    files = [f"results/runs/{exp}/{job}.nc" for exp, job in jobs(cfg) if exp == a.experiment]
-    main(files, {"experiment": a.experiment, **cfg["experiments"][a.experiment],
-                 "training": cfg["training"]}, a.out)
+snakemake = scripts.rule_context(globals(), "aggregate", __doc__)
+with scripts.logged(snakemake.log[0]):
+    main(list(snakemake.input), snakemake.params.experiment, snakemake.output[0])

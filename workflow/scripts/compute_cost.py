@@ -1,13 +1,12 @@
 """Gather the training jobs' Snakemake benchmark files and per-run timings into the compute-cost table.
 
 Wall and CPU seconds per run and peak RSS per (experiment, optimizer, method, width), over seeds.
-By hand: python workflow/scripts/compute_cost.py --config config.yaml --out results/tables/compute_cost
-(reads results/benchmarks/train/<experiment>/<job>{.tsv,.runs.tsv} for every job of the profile).
+By hand: python workflow/scripts/compute_cost.py [--configfile FILE]
 """
 
-from hrta import cli, costs
-from hrta.config import jobs
-from hrta.provenance import write_text
+from hrta.pipeline import scripts
+from hrta.pipeline.files import write_text
+from hrta.reporting import costs
 
 
 def main(job_paths: list[str], timing_paths: list[str], stem: str) -> None:
@@ -16,12 +15,6 @@ def main(job_paths: list[str], timing_paths: list[str], stem: str) -> None:
     write_text(costs.markdown(table, totals), f"{stem}.md")
 
 
-if "snakemake" in globals():
-    with cli.logged(snakemake.log[0]):
-        main(list(snakemake.input.jobs), list(snakemake.input.runs), snakemake.output.csv.removesuffix(".csv"))
-else:
-    p = cli.parser(__doc__)
-    p.add_argument("--out", default="results/tables/compute_cost")
-    a = p.parse_args()
-    stems = [f"results/benchmarks/train/{e}/{job}" for e, job in jobs(cli.config_from(a, __file__))]
-    main([f"{s}.tsv" for s in stems], [f"{s}.runs.tsv" for s in stems], a.out)
+snakemake = scripts.rule_context(globals(), "compute_cost", __doc__)
+with scripts.logged(snakemake.log[0]):
+    main(list(snakemake.input.jobs), list(snakemake.input.runs), snakemake.output.csv.removesuffix(".csv"))

@@ -1,12 +1,12 @@
 """Measured gradient-descent training loss against the kernel-regime prediction.
 
-By hand (default profile, after the aggregate of the experiment):
-    python workflow/scripts/kernel_regime.py --out results/theory/kernel_regime.nc
+By hand: python workflow/scripts/kernel_regime.py [--configfile FILE]
 """
 
-from hrta import cli
-from hrta.provenance import read_netcdf, stamp, write_netcdf
-from hrta.theory import kernel_regime, kernel_regime_specs
+from hrta.pipeline import scripts
+from hrta.pipeline.files import read_netcdf, write_netcdf
+from hrta.pipeline.provenance import stamp
+from hrta.theory.kernel_regime import kernel_regime
 
 
 def main(data: str, specs: list[dict], aggregate: str, experiment: dict, out: str) -> None:
@@ -19,17 +19,7 @@ def main(data: str, specs: list[dict], aggregate: str, experiment: dict, out: st
     write_netcdf(stamp(result, experiment), out)
 
 
-if "snakemake" in globals():
-    with cli.logged(snakemake.log[0]):
-        main(snakemake.input.data, snakemake.params.specs, snakemake.input.runs,
-             snakemake.params.experiment, snakemake.output[0])
-else:
-    p = cli.parser(__doc__)
-    p.add_argument("--out", required=True)
-    a = p.parse_args()
-    cfg = cli.config_from(a, __file__)
-    name = cfg["theory"]["kernel_regime"]["experiment"]
-    specs = kernel_regime_specs(cfg)
-    exp = {"experiment": name, **cfg["experiments"][name], "training": cfg["training"],
-           "theory": cfg["theory"]}
-    main(f"results/data/{name}.nc", specs, f"results/aggregate/{name}.nc", exp, a.out)
+snakemake = scripts.rule_context(globals(), "kernel_regime", __doc__)
+with scripts.logged(snakemake.log[0]):
+    main(snakemake.input.data, snakemake.params.specs, snakemake.input.runs,
+         snakemake.params.experiment, snakemake.output[0])

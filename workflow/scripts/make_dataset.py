@@ -1,25 +1,21 @@
 """Write one experiment's dataset (train inputs and targets, test points) to netCDF.
 
-By hand: python workflow/scripts/make_dataset.py --experiment sin1d --out results/data/sin1d.nc
+By hand: python workflow/scripts/make_dataset.py experiment=sin1d [--configfile FILE]
 """
 
-from hrta import cli
+from hrta.pipeline import scripts
+from hrta.pipeline.files import write_netcdf
+from hrta.pipeline.provenance import stamp
 from hrta.problems import make_problem
-from hrta.provenance import stamp, write_netcdf
 
 
-def main(problem: dict, data_seed: int, out: str) -> None:
-    ds = make_problem(problem).make_dataset(data_seed)
-    write_netcdf(stamp(ds, {"problem": problem, "data_seed": data_seed}, data_seed=data_seed), out)
+def main(experiment: dict, out: str) -> None:
+    ds = make_problem(experiment["problem"]).make_dataset(experiment["data_seed"])
+    ds = ds.assign_coords(experiment=experiment["experiment"])
+    provenance = {"problem": experiment["problem"], "data_seed": experiment["data_seed"]}
+    write_netcdf(stamp(ds, provenance, data_seed=experiment["data_seed"]), out)
 
 
-if "snakemake" in globals():
-    with cli.logged(snakemake.log[0]):
-        main(snakemake.params.problem, snakemake.params.data_seed, snakemake.output[0])
-else:
-    p = cli.parser(__doc__)
-    p.add_argument("--experiment", required=True)
-    p.add_argument("--out", required=True)
-    args = p.parse_args()
-    exp = cli.config_from(args, __file__)["experiments"][args.experiment]
-    main(exp["problem"], exp["data_seed"], args.out)
+snakemake = scripts.rule_context(globals(), "dataset", __doc__)
+with scripts.logged(snakemake.log[0]):
+    main(snakemake.params.experiment, snakemake.output[0])

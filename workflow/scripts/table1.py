@@ -1,29 +1,21 @@
 """Write Table 1 (CSV, Markdown, LaTeX) from the experiments' aggregates.
 
-By hand: python workflow/scripts/table1.py results/aggregate/*.nc --out results/tables/table1
+By hand: python workflow/scripts/table1.py [--configfile FILE]
 """
 
-import argparse
-from pathlib import Path
-
-from hrta import cli, tables
-from hrta.provenance import read_netcdf, write_text
+from hrta.pipeline import scripts
+from hrta.pipeline.files import read_netcdf, write_text
+from hrta.reporting import tables
+from hrta.reporting.facts import by_experiment
 
 
 def main(aggregates: list[str], stem: str) -> None:
-    aggs = {Path(path).stem: read_netcdf(path) for path in aggregates}
-    df = tables.summary(aggs)
+    df = tables.summary(by_experiment(read_netcdf(path) for path in aggregates))
     write_text(df.to_csv(index=False, float_format="%.6e"), f"{stem}.csv")
     write_text(tables.markdown(df), f"{stem}.md")
     write_text(tables.latex(df), f"{stem}.tex")
 
 
-if "snakemake" in globals():
-    with cli.logged(snakemake.log[0]):
-        main(list(snakemake.input), snakemake.output.csv.removesuffix(".csv"))
-else:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("aggregates", nargs="+")
-    p.add_argument("--out", default="results/tables/table1")
-    a = p.parse_args()
-    main(a.aggregates, a.out)
+snakemake = scripts.rule_context(globals(), "table1", __doc__)
+with scripts.logged(snakemake.log[0]):
+    main(list(snakemake.input), snakemake.output.csv.removesuffix(".csv"))

@@ -13,15 +13,13 @@ import math
 import numpy as np
 from scipy import stats
 
-from hrta.figures import method_labels
-
-BASELINE_LABEL = "ReLU"
+from hrta.reporting.facts import baseline, compared_loss, method_labels
 
 
 def _gaps(agg, opt, method, width):
-    sel = agg.sel({"optimizer": opt, "method": method, "width": width})
-    gap = sel["final_loss"].values - float(agg.attrs.get("reference_loss", 0.0))
-    return gap, sel["diverged"].values.astype(bool)
+    where = {"optimizer": opt, "method": method, "width": width}
+    gap = compared_loss(agg, "final_loss").sel(where).values
+    return gap, agg["diverged"].sel(where).values.astype(bool)
 
 
 def paired(base: np.ndarray, base_div: np.ndarray, hrta: np.ndarray, hrta_div: np.ndarray,
@@ -90,8 +88,7 @@ def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int) -> list[dict]:
     """One row per experiment, optimizer, width and HRTA schedule, compared with ReLU."""
     rows = []
     for exp, agg in aggregates.items():
-        labels = method_labels(agg)
-        base = next((m for m, lab in labels.items() if lab == BASELINE_LABEL), None)
+        labels, base = method_labels(agg), baseline(agg)
         for opt in agg.optimizer.values:
             for width in agg.width.values:
                 for method, label in labels.items():
@@ -109,8 +106,7 @@ def c2(aggregates: dict, alpha: float) -> list[dict]:
     """Trend over widths of log(baseline / HRTA): least-squares slope against log width."""
     rows = []
     for exp, agg in aggregates.items():
-        labels = method_labels(agg)
-        base = next((m for m, lab in labels.items() if lab == BASELINE_LABEL), None)
+        labels, base = method_labels(agg), baseline(agg)
         widths = [int(w) for w in agg.width.values]
         for opt in agg.optimizer.values:
             for method, label in labels.items():

@@ -12,7 +12,7 @@ import yaml
 from matplotlib import pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from hrta import style
+from hrta.reporting import style
 
 FIELDS = ("label", "statement", "source", "uses")
 BOX_W, GAP_Y = 0.29, 0.1  # box width and vertical margin, in axes units

@@ -1,7 +1,8 @@
-"""Compare fresh aggregated results with committed reference results, by content.
+"""Compare fresh aggregated results with committed reference results, by content (values
+at the same coordinate labels, whatever their order).
 
-    python -m hrta.reference check  results/aggregate results/reference/ci   # exit 1 on difference
-    python -m hrta.reference update results/aggregate results/reference/ci   # after an intended change
+    python -m hrta.pipeline.reference check  results/aggregate results/reference/ci   # exit 1 on difference
+    python -m hrta.pipeline.reference update results/aggregate results/reference/ci   # after an intended change
 
 Tolerance: float32 training on CPU is bit-reproducible on one machine, but vectorised
 reductions (MKL/oneDNN) can pick other code paths on another CPU model and change the
@@ -26,10 +27,11 @@ def differences(fresh: xr.Dataset, ref: xr.Dataset, rtol: float = RTOL, atol: fl
     """Readable lines, one per differing variable: coordinates, max abs / rel difference."""
     out = []
     for dim in ref.dims:
-        if dim not in fresh.dims or not np.array_equal(fresh[dim].values, ref[dim].values):
+        if dim not in fresh.dims or set(fresh[dim].values) != set(ref[dim].values):
             out.append(f"coordinate {dim}: fresh {_coord(fresh, dim)} vs reference {_coord(ref, dim)}")
     if out:
         return out
+    fresh = fresh.sel({dim: ref[dim].values for dim in ref.dims if dim in ref.coords})  # by label, not order
     for name in COMPARED:
         if name not in ref:
             continue

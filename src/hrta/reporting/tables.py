@@ -4,29 +4,30 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hrta.figures import method_labels
+from hrta.reporting.facts import compared_loss, method_labels
 
 
 def summary(aggregates: dict[str, xr.Dataset]) -> pd.DataFrame:
     """Long table: one row per (experiment, optimizer, method, width).
 
     Diverged runs are counted in ``n_diverged`` and left out of the mean and std. A loss
-    with a reference (a Ritz energy) is given as the gap to the exact solution's loss.
+    that is a gap (a Ritz energy) is given as the gap to the exact solution's loss.
     """
     rows = []
     for exp, agg in aggregates.items():
         labels = method_labels(agg)
-        reference = float(agg.attrs.get("reference_loss", 0.0))
+        final_loss, gap = compared_loss(agg, "final_loss"), bool(agg["loss_is_gap"])
         for opt in agg.optimizer.values:
             for method in labels:  # config order: the baseline first
                 for width in agg.width.values:
-                    sel = agg.sel({"optimizer": opt, "method": method, "width": width})
-                    loss, err = sel["final_loss"].values - reference, sel["final_test_error"].values
+                    where = {"optimizer": opt, "method": method, "width": width}
+                    sel = agg.sel(where)
+                    loss, err = final_loss.sel(where).values, sel["final_test_error"].values
                     rows.append({
                         "experiment": exp, "optimizer": str(opt), "method": str(method),
                         "label": labels[str(method)], "width": int(width),
                         "n_seeds": int(sel.sizes["seed"]),
-                        "n_diverged": int(sel["diverged"].sum()), "loss_is_gap": reference != 0,
+                        "n_diverged": int(sel["diverged"].sum()), "loss_is_gap": gap,
                         "loss_mean": _stat(np.nanmean, loss), "loss_std": _stat(_std, loss),
                         "error_mean": _stat(np.nanmean, err), "error_std": _stat(_std, err),
                     })
@@ -53,13 +54,8 @@ def _cell(mean, std, diverged=0, tex=False):
 def _blocks(df: pd.DataFrame):
     for (exp, opt), block in df.groupby(["experiment", "optimizer"], sort=False):
         widths = list(dict.fromkeys(block["width"]))
-        rows = []
-        for label, g in block.groupby("label", sort=False):
-            cells = []
-            for w in widths:
-                r = g[g["width"] == w].iloc[0]
-                cells.append((r, w))
-            rows.append((label, cells))
+        rows = [(label, [g[g["width"] == w].iloc[0] for w in widths])
+                for label, g in block.groupby("label", sort=False)]
         yield exp, opt, widths, rows, bool(block["loss_is_gap"].any())
 
 
@@ -73,7 +69,7 @@ def markdown(df: pd.DataFrame) -> str:
                 "|---" * (1 + 2 * len(widths)) + "|"]
         for label, cells in rows:
             parts = []
-            for r, _ in cells:
+            for r in cells:
                 parts += [_cell(r.loss_mean, r.loss_std, r.n_diverged),
                           _cell(r.error_mean, r.error_std, r.n_diverged)]
             out.append(f"| {label} | " + " | ".join(parts) + " |")
@@ -98,7 +94,7 @@ def latex(df: pd.DataFrame) -> str:
                                  (r"final relative $L^2$ error", "error_mean", "error_std")):
             out.append(rf"\multicolumn{{{span}}}{{l}}{{\emph{{{title}}}}} \\")
             for label, cells in rows:
-                parts = [_cell(r[mean], r[std], r.n_diverged, tex=True) for r, _ in cells]
+                parts = [_cell(r[mean], r[std], r.n_diverged, tex=True) for r in cells]
                 out.append(_tex(label).replace("→", r"$\to$") + " & " + " & ".join(parts) + r" \\")
         out += [r"\hline", r"\end{tabular}", r"\par\medskip"]
     out += [r"\caption{Final training loss (for a Ritz energy, its gap to the exact solution's"

@@ -5,27 +5,28 @@ import seaborn as sns
 import xarray as xr
 from matplotlib import pyplot as plt
 
-from hrta import style
-from hrta.figures import method_labels
-from hrta.ntk import PARTS
+from hrta.reporting import style
+from hrta.reporting.facts import method_labels
 
 PART_TITLES = {"output": "output layer (λ_a)", "first": "first layer (λ_w)", "ntk": "NTK (sum)"}
 DODGE = 0.015  # horizontal offset between the widths' markers
 ANALYTIC = "m = ∞ (analytic)"
 
 
-def theorem1_figure(spectra: dict[str, xr.Dataset], stem: str) -> list[str]:
-    """Rows: experiments; columns: NTK parts. Line: analytic lambda_min(s); markers: empirical
+def theorem1_figure(spectra: list[xr.Dataset], stem: str) -> list[str]:
+    """Rows: experiments (each dataset names its own); columns: NTK parts. Line: analytic lambda_min(s); markers: empirical
     lambda_min at initialisation per width, mean over seeds with min-max bars. Empirical
     values below n eps lambda_max (rounding: a rank-deficient Gram matrix) are not drawn."""
-    widths = sorted({int(w) for ds in spectra.values() for w in ds.width.values})
+    widths = sorted({int(w) for ds in spectra for w in ds.width.values})
+    parts = [str(p) for p in spectra[0].part.values]
     colours = dict(zip(widths, sns.color_palette("crest", len(widths))))
     legend = {}
     with style.paper_style():
-        fig, axes = plt.subplots(len(spectra), len(PARTS), squeeze=False, sharex=True,
-                                 figsize=style.figure_size(len(spectra), len(PARTS)))
-        for r, (name, ds) in enumerate(spectra.items()):
-            for c, part in enumerate(PARTS):
+        fig, axes = plt.subplots(len(spectra), len(parts), squeeze=False, sharex=True,
+                                 figsize=style.figure_size(len(spectra)))
+        for r, ds in enumerate(spectra):
+            name = str(ds["experiment"].values)
+            for c, part in enumerate(parts):
                 ax = axes[r, c]
                 (line,) = ax.plot(ds.s, ds["lambda_min"].sel(part=part), color="black")
                 legend[ANALYTIC] = line
@@ -61,14 +62,13 @@ def _empirical(ax, ds: xr.Dataset, colours: dict) -> dict:
 
 def kernel_regime_figure(ds: xr.Dataset, stem: str) -> list[str]:
     """Top: measured GD loss (median over seeds, min-max band) and the kernel prediction
-    (dashed) per method; bottom: predicted / measured loss. ``ds`` is stamped with its
-    experiment's config (for the method labels)."""
+    (dashed) per method; bottom: predicted / measured loss."""
     labels = method_labels(ds)
-    palette = style.method_palette([labels[str(m)] for m in ds.method.values])
+    palette = style.method_palette(ds)
     ratio = ds["predicted_loss"] / ds["measured_loss"]
     with style.paper_style():
         fig, axes = plt.subplots(2, len(ds.method), squeeze=False, sharex=True, sharey="row",
-                                 figsize=style.figure_size(2, len(ds.method)))
+                                 figsize=style.figure_size(2))
         for c, method in enumerate(ds.method.values):
             colour = palette[labels[str(method)]]
             ax = axes[0, c]

@@ -1,8 +1,19 @@
-"""Homotopy schedules: ordered stages (s, epochs) with s non-decreasing."""
+"""Homotopy schedules: ordered stages (s, epochs) with s non-decreasing, s in (0, 2).
+
+Free of torch, so that config validation (and every Snakemake start) stays light.
+"""
 
 from dataclasses import dataclass
 
-from hrta.activation import check_s
+S_MIN, S_MAX = 0.0, 2.0
+
+
+def check_s(s: float) -> float:
+    """Return s as a float if it lies in the open interval (0, 2), else raise ValueError."""
+    s = float(s)
+    if not S_MIN < s < S_MAX:
+        raise ValueError(f"homotopy parameter s must lie in (0, 2), got {s}")
+    return s
 
 
 @dataclass(frozen=True)
@@ -44,12 +55,13 @@ class Schedule:
                 current = st.s
         return current
 
+    @property
+    def is_baseline(self) -> bool:
+        """True for plain ReLU training: one stage with s = 1."""
+        return [st.s for st in self.stages] == [1.0]
+
     def label(self) -> str:
         """'ReLU' for the s = 1 baseline, else 'HRTA s1→s2→...'."""
-        values = [f"{st.s:g}" for st in self.stages]
-        if values == ["1"]:
+        if self.is_baseline:
             return "ReLU"
-        return "HRTA " + "→".join(values)
-
-    def as_dicts(self) -> list[dict]:
-        return [{"s": st.s, "epochs": st.epochs} for st in self.stages]
+        return "HRTA " + "→".join(f"{st.s:g}" for st in self.stages)

@@ -25,20 +25,22 @@ def paper_style():
         yield
 
 
-def method_palette(labels) -> dict:
-    """A fixed colour per method label: ReLU black, HRTA schedules from a colour-blind palette."""
+def method_palette(ds) -> dict:
+    """A fixed colour per method label, in method order: the baseline black, the HRTA
+    schedules from a colour-blind palette."""
     colours = sns.color_palette("colorblind")
     out, k = {}, 0
-    for label in labels:
-        if label == "ReLU":
-            out[label] = "black"
+    for label, base in zip(ds["label"].values, ds["is_baseline"].values):
+        if base:
+            out[str(label)] = "black"
         else:
-            out[label] = colours[k % len(colours)]
+            out[str(label)] = colours[k % len(colours)]
             k += 1
     return out
 
 
-def figure_size(rows: int, cols: int) -> tuple[float, float]:
+def figure_size(rows: int) -> tuple[float, float]:
+    """The text width, and a height of ``rows`` panel rows."""
     return TEXT_WIDTH_IN, ROW_HEIGHT_IN * rows + 0.4
 
 

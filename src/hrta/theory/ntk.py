@@ -15,7 +15,7 @@ u = w . x~, v = w . x~', w ~ N(0, I), angle t between x~ and x~', G = x~ . x~':
     output: LL = G,  AA = E|u||v| = (2/pi) |x~||x~'| (sin t + (pi/2 - t) cos t),  LA = AL = 0
     first:  LL = G,  AA = G E[sign u sign v] = G (1 - 2t/pi),                     LA = AL = 0
 
-which equals s^2 K_ReLU + (1 - s) G for each part, the form in PAPER.md. At s = 0 every
+which equals s^2 K_ReLU + (1 - s) G for each part (the paper's form). At s = 0 every
 part is a multiple of G (rank <= d + 1).
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from hrta.schedule import Schedule
+from hrta.model.schedule import Schedule
 
 PARTS = ("output", "first", "ntk")  # output layer (lambda_a), first layer (lambda_w), sum
 BLOCK = 256  # rows of the pairwise-angle computation held at once

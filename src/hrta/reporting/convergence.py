@@ -1,42 +1,22 @@
 """Convergence figures: chosen metrics over epochs, one row per (optimizer, metric), one panel per width."""
 
-import json
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
 import xarray as xr
 from matplotlib import pyplot as plt
 
-from hrta import style
-from hrta.config import METRICS
-from hrta.pde import RitzProblem
-from hrta.problems import make_problem
-from hrta.schedule import Schedule
+from hrta.pipeline.config import METRICS
+from hrta.reporting import style
+from hrta.reporting.facts import compared_loss, loss_label, method_labels, switch_epochs
 
 MAX_POINTS = 400  # epochs drawn per line; the curves are smooth at this resolution
 
 
-def method_labels(agg: xr.Dataset) -> dict:
-    """Method name -> label derived from its schedule ('ReLU', 'HRTA 0.5→1', ...)."""
-    exp = json.loads(agg.attrs["config"])
-    return {m["name"]: Schedule(m["schedule"]).label() for m in exp["methods"]}
-
-
-def switch_epochs(agg: xr.Dataset) -> list[int]:
-    """Epochs where some method's schedule changes s (drawn as dotted lines)."""
-    exp = json.loads(agg.attrs["config"])
-    return sorted({b for m in exp["methods"] for b in Schedule(m["schedule"]).boundaries[1:]})
-
-
 def _metric(agg: xr.Dataset, metric: str) -> tuple[xr.DataArray, str, str]:
-    """(values, epoch dim, axis label) of a metric; a loss with a reference is drawn as the gap."""
+    """(values, epoch dim, axis label) of a metric; a loss that is a gap is drawn as the gap."""
     if metric == "loss":
-        problem = make_problem(json.loads(agg.attrs["config"])["problem"])
-        if isinstance(problem, RitzProblem):
-            reference = float(agg.attrs["reference_loss"])
-            return agg["loss"] - reference, "epoch", f"{problem.loss_name} gap E(u) − E(u*)"
-        return agg["loss"], "epoch", problem.loss_name
+        return compared_loss(agg), "epoch", loss_label(agg)
     if metric == "test_error":
         return agg["test_error"], "eval_epoch", "relative L2 error"
     raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
@@ -55,17 +35,17 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
     """Rows: the given metrics for each optimizer; columns: widths.
 
     Lines are the median over seeds, bands the min-max range; a cross marks the epoch
-    where a run diverged, a dotted line a homotopy switch. A Ritz energy is drawn as the gap
-    to the exact solution's energy (the aggregate's reference_loss); on the log scale,
-    non-positive values are left out.
+    where a run diverged, a dotted line a homotopy switch. A loss that is a gap (a Ritz
+    energy) is drawn minus the aggregate's reference_loss; on the log scale, non-positive
+    values are left out.
     """
     labels = method_labels(agg)
-    palette = style.method_palette(list(labels.values()))
+    palette = style.method_palette(agg)
     drawn = [_metric(agg, m) for m in metrics]
     optimizers, widths = list(agg.optimizer.values), list(agg.width.values)
     rows = [(opt, m) for opt in optimizers for m in drawn]
     with style.paper_style():
-        fig, axes = plt.subplots(len(rows), len(widths), figsize=style.figure_size(len(rows), len(widths)),
+        fig, axes = plt.subplots(len(rows), len(widths), figsize=style.figure_size(len(rows)),
                                  squeeze=False, sharex=True)
         for r, (opt, (da, dim, ylabel)) in enumerate(rows):
             for c, width in enumerate(widths):

@@ -1,16 +1,16 @@
-"""Config validation (JSON schema plus the checks a schema cannot express) and the run grid."""
+"""Config validation: the JSON schema (defaults filled in) plus the checks a schema cannot
+express. Imports no torch, so every Snakemake start stays light."""
 
 import copy
-import itertools
 from pathlib import Path
 
 import jsonschema
 import yaml
 
+from hrta.model.schedule import Schedule
 from hrta.problems import make_problem
-from hrta.schedule import Schedule
 
-METRICS = ("loss", "test_error")  # what a figure row can show
+METRICS = ("loss", "test_error")  # what a figure row can show (history variables)
 THEORY_FIGURES = ("theorem1", "kernel_regime")  # figure stems of the theory rules
 
 
@@ -110,71 +110,18 @@ def check_theory(config: dict) -> None:
     if exp is None:
         raise ConfigError(f"config key 'theory.kernel_regime.experiment': no experiment named"
                           f" {choice['experiment']!r} (expected: one of {sorted(config['experiments'])})")
-    opt = _by_name(exp["optimizers"], choice["optimizer"], "theory.kernel_regime.optimizer")
+    opt = by_name(exp["optimizers"], choice["optimizer"], "theory.kernel_regime.optimizer")
     if opt["algorithm"] != "gd":
         raise ConfigError(f"config key 'theory.kernel_regime.optimizer': {opt['name']!r} uses"
                           f" {opt['algorithm']} (expected: an optimizer with algorithm gd)")
 
 
-def figures(config: dict) -> dict:
-    """Figure stem -> {'experiment', 'metrics'} for every figure of a validated config."""
-    return {fig["name"]: {"experiment": name, "metrics": list(fig["metrics"])}
-            for name, exp in config["experiments"].items() for fig in exp["figures"]}
-
-
-def runs(config: dict):
-    """Every training run of the config as dicts of wildcards, in a stable order."""
-    for exp_name, exp in config["experiments"].items():
-        for opt, method, width, seed in itertools.product(
-                exp["optimizers"], exp["methods"], exp["widths"], exp["seeds"]):
-            yield {"experiment": exp_name, "optimizer": opt["name"], "method": method["name"],
-                   "width": width, "seed": seed}
-
-
-RUN_DIMS = ("optimizer", "method", "width", "seed")  # a run's dims, in file-name and array order
-
-
-def job_name(run: dict, per: list) -> str:
-    """The file stem of the training job holding ``run``: its values of the ``per`` dims,
-    e.g. 'adam/m100' for per = [optimizer, width]; 'all' when per is empty."""
-    parts = {"optimizer": run["optimizer"], "method": run["method"],
-             "width": f"m{run['width']}", "seed": f"seed{run['seed']}"}
-    return "/".join(parts[d] for d in RUN_DIMS if d in per) or "all"
-
-
-def jobs(config: dict) -> dict:
-    """{(experiment, job name): [runs]}: the training jobs of the config, each training its
-    runs one after the other in one process (``training.job_per`` sets the grouping)."""
-    out = {}
-    for run in runs(config):
-        key = (run["experiment"], job_name(run, config["training"]["job_per"]))
-        out.setdefault(key, []).append(run)
-    return out
-
-
-def _by_name(items, name, key):
+def by_name(items, name, key):
+    """The entry of ``items`` called ``name``; ConfigError naming ``key`` if there is none."""
     for item in items:
         if item["name"] == name:
             return item
     raise ConfigError(f"config key '{key}': no entry named {name!r}")
-
-
-def run_spec(config: dict, experiment: str, optimizer: str, method: str, width: int,
-             seed: int) -> dict:
-    """Everything that determines one training run, as plain JSON-able data."""
-    exp = config["experiments"][experiment]
-    return {
-        "experiment": experiment,
-        "problem": exp["problem"],
-        "data_seed": exp["data_seed"],
-        "width": int(width),
-        "seed": int(seed),
-        "method": method,
-        "schedule": _by_name(exp["methods"], method, f"experiments.{experiment}.methods")["schedule"],
-        "optimizer": _by_name(exp["optimizers"], optimizer, f"experiments.{experiment}.optimizers"),
-        "eval_every": exp["eval_every"],
-        "training": config["training"],
-    }
 
 
 def read_yaml(config_path) -> dict:

@@ -6,7 +6,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from hrta.activation import check_s, homotopy_activation, slope_product
+from hrta.model.activation import homotopy_activation, slope_product
+from hrta.model.schedule import check_s
 
 BIAS_MODES = ("augment", "none")
 KERNELS = ("fused", "autograd")
@@ -19,7 +20,7 @@ class TwoLayerNet(nn.Module):
     With ``bias="augment"`` the input is extended by a constant 1 (x~ = (x, 1)), so the
     first layer's last column acts as a bias. ``kernel="fused"`` evaluates the network as
     m^{-1/2} rowdot(x~, S @ (a * w)) with the slope matrix S formed ``chunk`` elements at a
-    time (see hrta.activation); ``kernel="autograd"`` is the plain three-op formula. Both
+    time (see hrta.model.activation); ``kernel="autograd"`` is the plain three-op formula. Both
     give the same function and gradients up to rounding, to any order of differentiation.
     """
 
