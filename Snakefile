@@ -5,14 +5,17 @@ from pathlib import Path
 
 import hrta.pipeline.config
 
-
 if not workflow.overwrite_configfiles:
-    hrta.pipeline.config.read_yaml("config.yaml")  # a malformed file is named in the error
+    hrta.pipeline.config.read_yaml(
+        "config.yaml"
+    )  # a malformed file is named in the error
 
     configfile: "config.yaml"
 
 
-_validated = hrta.pipeline.config.validate(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+_validated = hrta.pipeline.config.validate(
+    config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
+)
 config.clear()
 config.update(_validated)
 
@@ -41,7 +44,11 @@ rule all:
     default_target: True
     input:
         expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["pdf", "png"]),
-        expand("results/figures/{figure}.{ext}", figure=config["proof"]["figure"], ext=["pdf", "png"]),
+        expand(
+            "results/figures/{figure}.{ext}",
+            figure=config["proof"]["figure"],
+            ext=["pdf", "png"],
+        ),
         "results/claims.md",
         "results/claims.json",
         expand("results/tables/table1.{ext}", ext=["csv", "md", "tex"]),

@@ -21,9 +21,10 @@ less than wall time. The modes are timed one after the other in the same fresh p
 mode, that mode first, so its peak RSS (ru_maxrss, imports included; the value after the
 imports beside it) is its own. The minimum over all runs is reported. Since processes
 differ in speed and the machine's speed drifts, each process then times ``--pairs`` more
-E-epoch runs of Lightning and plain back to back, alternating which goes first; its ratio is its best Lightning time over its best plain time (noise only
-adds time), and the median and range of that ratio over the processes are printed beside
-the best-of-rounds ratio. Lightning and plain must give bit-identical losses; textbook must
+E-epoch runs of Lightning and plain back to back, alternating which goes first; its ratio
+is its best Lightning time over its best plain time (noise only adds time), and the
+median and range of that ratio over the processes are printed beside the best-of-rounds
+ratio. Lightning and plain must give bit-identical losses; textbook must
 agree to rounding.
 """
 
@@ -70,8 +71,8 @@ def plain_train(dataset, spec: dict) -> np.ndarray:
 
     from hrta.model.network import DTYPES, initial_network
     from hrta.model.optimizers import make_lr_scheduler, make_optimizer
-    from hrta.problems import make_problem
     from hrta.model.schedule import Schedule
+    from hrta.problems import make_problem
 
     training = spec["training"]
     dtype = DTYPES[training["dtype"]]
@@ -141,7 +142,7 @@ def worker(cell_name: str, first: str, modes: list[str], dtype: str, threads: in
                         "t_short": times[short][0], "t_full": times[epochs][0],
                         "wall_full": times[epochs][1], "t_runs": [times[epochs][0]], "losses": losses.tolist(),
                         "rss_start_mb": rss_start, "rss_peak_mb": rss,
-                        "n": problem_cfg["n_train"], "m": cell["width"]})
+                        "n": cell["problem"]["n_train"], "m": cell["width"]})
     records = {r["mode"]: r for r in results}
     if {"lightning", "plain"} <= records.keys():
         for i in range(pairs):

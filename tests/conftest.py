@@ -25,7 +25,8 @@ def sin_dataset():
 
 
 def make_spec(**over):
-    spec = {"experiment": "test", "method": "hrta", "problem": PROBLEM, "data_seed": 0, "width": 64, "seed": 0, "eval_every": 10,
+    spec = {"experiment": "test", "method": "hrta", "problem": PROBLEM, "data_seed": 0,
+            "width": 64, "seed": 0, "eval_every": 10,
             "schedule": [{"s": 0.5, "epochs": 60}, {"s": 1.0, "epochs": 60}],
             "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-2,
                           "decay": {"kind": "step", "step_size": 50, "gamma": 0.5}},

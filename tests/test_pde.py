@@ -8,9 +8,9 @@ import torch
 
 from conftest import SCHEMA, TRAINING
 from hrta.pipeline.config import ConfigError, validate
-from hrta.problems.ritz import POISSON_NEUMANN
 from hrta.problems import make_problem
 from hrta.problems.points import points
+from hrta.problems.ritz import POISSON_NEUMANN
 from hrta.training.run import train
 
 PDE = POISSON_NEUMANN.pde
@@ -127,7 +127,8 @@ def test_resampling_is_deterministic_and_fresh():
 def test_training_with_resampling_is_reproducible():
     cfg = {**CFG, "resample": True}
     ds = make_problem(cfg).make_dataset(0)
-    spec = {"experiment": "poisson", "method": "relu", "problem": cfg, "data_seed": 0, "width": 16, "seed": 0, "eval_every": 5,
+    spec = {"experiment": "poisson", "method": "relu", "problem": cfg, "data_seed": 0,
+            "width": 16, "seed": 0, "eval_every": 5,
             "schedule": [{"s": 1.0, "epochs": 10}],
             "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "none"}},
             "training": dict(TRAINING)}

@@ -1,8 +1,8 @@
 import lightning as L
-from lightning.pytorch.trainer.states import RunningStage
 import numpy as np
 import pytest
 import xarray as xr
+from lightning.pytorch.trainer.states import RunningStage
 
 from conftest import make_spec
 from hrta.training.run import train

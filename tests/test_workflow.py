@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -175,3 +174,26 @@ def test_diverging_run_is_recorded_and_the_workflow_carries_on(tmp_path, ci_conf
         assert int(agg["diverged_epoch"].sel(optimizer="gd_huge").max()) > 0
     md = (tmp_path / "results" / "tables" / "table1.md").read_text()
     assert "## sin1d (gd_huge)" in md and "diverged" in md.split("## sin1d (gd_huge)")[1]
+
+
+def test_scripts_by_hand_write_what_their_rules_wrote(ci_run, tmp_path):
+    """A script run by hand gets its rule's input, output and params (one grid, no copy)."""
+    res = ci_run / "results"
+    table, dataset = res / "tables" / "table1.md", res / "data" / "sin1d.nc"
+    by_rule = table.read_text()
+    with xr.open_dataset(dataset) as ds:
+        data_by_rule = ds.load()
+    table.unlink()
+    shutil.move(dataset, tmp_path / "sin1d.nc")
+    for script, wildcards in (("table1.py", []), ("make_dataset.py", ["experiment=sin1d"])):
+        proc = subprocess.run([sys.executable, str(ROOT / "workflow" / "scripts" / script), *wildcards,
+                               "--configfile", str(CI_PROFILE), "--directory", str(ci_run)],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert table.read_text() == by_rule
+    with xr.open_dataset(dataset) as ds:
+        xr.testing.assert_identical(ds.load(), data_by_rule)
+    bad = subprocess.run([sys.executable, str(ROOT / "workflow" / "scripts" / "train.py"), "experiment=sin1d",
+                          "job=nope", "--configfile", str(CI_PROFILE), "--directory", str(ci_run)],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode != 0 and "job 'nope': not a training job of experiment 'sin1d'" in bad.stderr

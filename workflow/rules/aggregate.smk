@@ -3,11 +3,11 @@ rule aggregate:
         lambda wc: grid.job_paths(config, "runs", wc.experiment),
     output:
         PATHS["aggregate"],
-    params:
-        experiment=experiment_config,
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/aggregate/{experiment}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/aggregate.py"

@@ -5,9 +5,9 @@ rule compute_cost:
     output:
         csv="results/tables/compute_cost.csv",
         md="results/tables/compute_cost.md",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/tables/compute_cost.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/compute_cost.py"

@@ -1,11 +1,11 @@
 rule dataset:
     output:
         PATHS["dataset"],
-    params:
-        experiment=experiment_config,
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/data/{experiment}.log",
+    conda:
+        "../../environment.yml"
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/make_dataset.py"

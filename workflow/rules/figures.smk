@@ -3,7 +3,9 @@ import hrta.reporting.captions
 
 rule convergence_figure:
     input:
-        lambda wc: PATHS["aggregate"].format(experiment=FIGURES[wc.figure]["experiment"]),
+        lambda wc: PATHS["aggregate"].format(
+            experiment=FIGURES[wc.figure]["experiment"]
+        ),
     output:
         pdf="results/figures/{figure}.pdf",
         png=report(
@@ -11,16 +13,16 @@ rule convergence_figure:
             caption="../report/convergence.rst",
             category="Figures",
         ),
+    log:
+        "results/logs/figures/{figure}.log",
+    conda:
+        "../../environment.yml"
     params:
         experiment=lambda wc: FIGURES[wc.figure]["experiment"],
         metrics=lambda wc: FIGURES[wc.figure]["metrics"],
         caption=lambda wc: hrta.reporting.captions.caption_params(
             config["experiments"][FIGURES[wc.figure]["experiment"]]["problem"]
         ),
-    conda:
-        "../../environment.yml"
-    log:
-        "results/logs/figures/{figure}.log",
     script:
         "../scripts/convergence_figure.py"
 
@@ -35,9 +37,9 @@ rule proof_figure:
             caption="../report/proof.rst",
             category="Figures",
         ),
-    conda:
-        "../../environment.yml"
     log:
         f"results/logs/figures/{config['proof']['figure']}.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/proof_figure.py"

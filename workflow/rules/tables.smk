@@ -5,9 +5,9 @@ rule table1:
         csv="results/tables/table1.csv",
         md="results/tables/table1.md",
         tex="results/tables/table1.tex",
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/tables/table1.log",
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/table1.py"

@@ -15,16 +15,16 @@ rule ntk_spectra:
         PATHS["dataset"],
     output:
         PATHS["spectra"],
-    params:
-        experiment=experiment_config,
-        theory=THEORY,
-    threads: 1
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/theory/{experiment}_spectra.log",
     benchmark:
         "results/benchmarks/theory/{experiment}_spectra.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    params:
+        experiment=experiment_config,
+        theory=THEORY,
     script:
         "../scripts/ntk_spectra.py"
 
@@ -34,13 +34,13 @@ rule theorem1_verdict:
         expand(PATHS["spectra"], experiment=EXPERIMENTS),
     output:
         "results/theory/theorem1.json",
-    params:
-        tolerance=THEORY["monotone_tolerance"],
-    threads: 1
-    conda:
-        "../../environment.yml"
     log:
         "results/logs/theory/theorem1_verdict.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    params:
+        tolerance=THEORY["monotone_tolerance"],
     script:
         "../scripts/theorem1_verdict.py"
 
@@ -50,12 +50,16 @@ rule theorem1_figure:
         expand(PATHS["spectra"], experiment=EXPERIMENTS),
     output:
         pdf="results/figures/theorem1.pdf",
-        png=report("results/figures/theorem1.png", caption="../report/theorem1.rst", category="Theory"),
-    threads: 1
-    conda:
-        "../../environment.yml"
+        png=report(
+            "results/figures/theorem1.png",
+            caption="../report/theorem1.rst",
+            category="Theory",
+        ),
     log:
         "results/logs/figures/theorem1.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
     script:
         "../scripts/theorem1_figure.py"
 
@@ -69,16 +73,19 @@ if KERNEL_REGIME:
             runs=PATHS["aggregate"].format(experiment=KERNEL_EXPERIMENT),
         output:
             "results/theory/kernel_regime.nc",
-        params:
-            specs=grid.kernel_regime_specs(config),
-            experiment={**grid.experiment_config(config, KERNEL_EXPERIMENT), "theory": THEORY},
-        threads: 1
-        conda:
-            "../../environment.yml"
         log:
             "results/logs/theory/kernel_regime.log",
         benchmark:
             "results/benchmarks/theory/kernel_regime.tsv"
+        conda:
+            "../../environment.yml"
+        threads: 1
+        params:
+            specs=grid.kernel_regime_specs(config),
+            experiment={
+                **grid.experiment_config(config, KERNEL_EXPERIMENT),
+                "theory": THEORY,
+            },
         script:
             "../scripts/kernel_regime.py"
 
@@ -87,12 +94,15 @@ if KERNEL_REGIME:
             "results/theory/kernel_regime.nc",
         output:
             pdf="results/figures/kernel_regime.pdf",
-            png=report("results/figures/kernel_regime.png", caption="../report/kernel_regime.rst",
-                       category="Theory"),
-        threads: 1
-        conda:
-            "../../environment.yml"
+            png=report(
+                "results/figures/kernel_regime.png",
+                caption="../report/kernel_regime.rst",
+                category="Theory",
+            ),
         log:
             "results/logs/figures/kernel_regime.log",
+        conda:
+            "../../environment.yml"
+        threads: 1
         script:
             "../scripts/kernel_regime_figure.py"

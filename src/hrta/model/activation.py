@@ -12,6 +12,7 @@ from torch.nn import functional as F
 
 from hrta.model.schedule import check_s
 
+
 def homotopy_activation(z: torch.Tensor, s: float) -> torch.Tensor:
     """sigma_s(z): slope 1 for z > 0 and 1 - s for z < 0, i.e. one fused leaky ReLU."""
     return F.leaky_relu(z, negative_slope=1.0 - check_s(s))

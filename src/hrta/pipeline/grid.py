@@ -7,7 +7,7 @@ values through its rule (hrta.pipeline.scripts.rule_context). Imports no torch.
 
 import itertools
 
-from hrta.pipeline.config import by_name
+from hrta.pipeline.config import ConfigError, by_name
 
 RUN_DIMS = ("optimizer", "method", "width", "seed")  # a run's dims, in file-name and array order
 
@@ -81,8 +81,13 @@ def run_spec(config: dict, experiment: str, optimizer: str, method: str, width: 
 
 
 def job_specs(config: dict, experiment: str, job: str) -> list[dict]:
-    """The run specs of one training job."""
-    return [run_spec(config, **run) for run in jobs(config)[experiment, job]]
+    """The run specs of one training job; ConfigError listing the jobs if there is no such job."""
+    grid = jobs(config)
+    if (experiment, job) not in grid:
+        names = ", ".join(name for exp, name in grid if exp == experiment)
+        raise ConfigError(f"job {job!r}: not a training job of experiment {experiment!r} "
+                          f"(training.job_per = {config['training']['job_per']}; jobs: {names})")
+    return [run_spec(config, **run) for run in grid[experiment, job]]
 
 
 def figures(config: dict) -> dict:

@@ -3,11 +3,12 @@ Snakemake, and a log file that receives its output and any traceback.
 
 By hand, a script is run from anywhere as
 
-    python workflow/scripts/<script>.py <rule> [wildcard=value ...] [--configfile FILE]
+    python workflow/scripts/<script>.py [wildcard=value ...] [--configfile FILE] [--directory DIR]
 
-and gets the object Snakemake would give that rule's job (input, output, params, log,
-threads, config), built by Snakemake itself from the Snakefile (the model is PyPSA-Eur's
-``mock_snakemake``): no second copy of a rule's parameters exists.
+and gets the object Snakemake would give its rule's job with those wildcards (input,
+output, params, log, threads, config), built by Snakemake itself from the Snakefile (the
+model is PyPSA-Eur's ``mock_snakemake``): no second copy of a rule's parameters exists.
+Paths are those of ``snakemake --directory DIR`` (default: the checkout).
 """
 
 import argparse
@@ -31,16 +32,17 @@ def logged(path):
             raise
 
 
-def rule_context(scope: dict, doc: str, argv=None):
+def rule_context(scope: dict, rule: str, doc: str, argv=None):
     """The ``snakemake`` object of the running script: Snakemake's own when the script runs
-    under a rule (``scope`` is the script's globals()), else one built from the command line."""
+    under its rule (``scope`` is the script's globals()), else the object of the rule's job
+    named on the command line."""
     if "snakemake" in scope:
         return scope["snakemake"]
     p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("rule", help="the rule whose job to run (see the Snakefile and workflow/rules/)")
-    p.add_argument("wildcards", nargs="*", metavar="wildcard=value", help="the job's wildcards")
+    p.add_argument("wildcards", nargs="*", metavar="wildcard=value", help=f"the wildcards of rule {rule}'s job")
     p.add_argument("--configfile", type=Path, default=None,
                    help="a complete profile replacing config.yaml, as for snakemake")
+    p.add_argument("--directory", type=Path, default=ROOT, help="working directory, as for snakemake")
     a = p.parse_args(argv)
     wildcards = {}
     for item in a.wildcards:
@@ -48,13 +50,15 @@ def rule_context(scope: dict, doc: str, argv=None):
         if not sep or not key:
             p.error(f"wildcard {item!r}: expected name=value, e.g. experiment=sin1d")
         wildcards[key] = value
-    return job_context(a.rule, wildcards, a.configfile)
+    smk = job_context(rule, wildcards, a.configfile, a.directory)
+    print(f"rule {rule} {' '.join(a.wildcards)}: log in {smk.log[0]}")
+    return smk
 
 
-def job_context(rule_name: str, wildcards: dict, configfile: Path | None = None):
+def job_context(rule_name: str, wildcards: dict, configfile: Path | None = None, directory: Path = ROOT):
     """Snakemake's ``snakemake`` object for the job of ``rule_name`` with these wildcards,
-    parsed from the Snakefile with the given profile (paths made absolute; the working
-    directory is left as it is)."""
+    parsed from the Snakefile with the given profile, paths made absolute under
+    ``directory`` (the process's working directory is left as it is)."""
     from snakemake.api import SnakemakeApi  # first: snakemake.dag needs the api's imports
     from snakemake.dag import DAG
     from snakemake.jobs import Job
@@ -62,8 +66,8 @@ def job_context(rule_name: str, wildcards: dict, configfile: Path | None = None)
     from snakemake.settings.types import ConfigSettings, DAGSettings, ResourceSettings
 
     configfiles = [Path(configfile).resolve()] if configfile else []
-    here = Path.cwd()
-    os.chdir(ROOT)  # rules' paths are relative to the Snakefile's folder
+    here, directory = Path.cwd(), Path(directory).resolve()
+    os.chdir(directory)  # rules' paths are relative to the working directory
     try:
         with SnakemakeApi() as api:
             workflow = api.workflow(resource_settings=ResourceSettings(),
@@ -82,7 +86,7 @@ def job_context(rule_name: str, wildcards: dict, configfile: Path | None = None)
             job = Job(rule, DAG(workflow, rules=[rule]), wildcards)
             for files in (job.input, job.output, job.log):
                 for i, path in enumerate(files):
-                    files[i] = str(ROOT / path)
+                    files[i] = str(directory / path)
             return Snakemake(job.input, job.output, job.params, job.wildcards, job.threads,
                              job.resources, job.log, workflow.config, rule.name, None)
     finally:

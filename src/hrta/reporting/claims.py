@@ -233,7 +233,8 @@ def _c1_section(rep):
                 f"{len(won)} of {len(sub)} settings and below 1 (HRTA higher) in {len(lost)}"
                 + (": " + "; ".join(f"{r['label']} at m = {r['width']} ({r['optimizer']}), ratio "
                                     f"{_num(r['median_ratio'])}" for r in lost) if lost else "") + ".", "",
-                "| optimizer | m | schedule | HRTA lower | median ratio ReLU/HRTA | test | p | diverged (ReLU, HRTA) | verdict |",
+                "| optimizer | m | schedule | HRTA lower | median ratio ReLU/HRTA | test | p "
+                "| diverged (ReLU, HRTA) | verdict |",
                 "|---|---|---|---|---|---|---|---|---|"]
         notes = []  # each caveat once, under the table, referenced by number
         for r in sub:

@@ -14,9 +14,10 @@ ANALYTIC = "m = ∞ (analytic)"
 
 
 def theorem1_figure(spectra: list[xr.Dataset], stem: str) -> list[str]:
-    """Rows: experiments (each dataset names its own); columns: NTK parts. Line: analytic lambda_min(s); markers: empirical
-    lambda_min at initialisation per width, mean over seeds with min-max bars. Empirical
-    values below n eps lambda_max (rounding: a rank-deficient Gram matrix) are not drawn."""
+    """Rows: experiments (each dataset names its own); columns: NTK parts. Line: analytic
+    lambda_min(s); markers: empirical lambda_min at initialisation per width, mean over
+    seeds with min-max bars. Empirical values below n eps lambda_max (rounding: a
+    rank-deficient Gram matrix) are not drawn."""
     widths = sorted({int(w) for ds in spectra for w in ds.width.values})
     parts = [str(p) for p in spectra[0].part.values]
     colours = dict(zip(widths, sns.color_palette("crest", len(widths))))
