@@ -1,12 +1,10 @@
 """The chunked slope kernel against the plain autograd formula, and reproducibility of training."""
 
-import importlib.util
-
 import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT, make_spec
+from conftest import make_spec
 from hrta.model.activation import slope_product
 from hrta.model.network import TwoLayerNet
 from hrta.training.run import train
@@ -96,14 +94,3 @@ def test_training_losses_are_bit_identical_across_runs_and_small_chunks(sin_data
     auto = make_spec(training={**make_spec()["training"], "kernel": "autograd"})
     c = train(sin_dataset, auto)
     np.testing.assert_allclose(a.loss.values, c.loss.values, rtol=1e-4)
-
-
-def test_lightning_path_equals_the_benchmarks_plain_loop(sin_dataset):
-    """The benchmark's claim: the Trainer adds no arithmetic, so the losses are identical."""
-    spec_ = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench_training.py")
-    bench = importlib.util.module_from_spec(spec_)
-    spec_.loader.exec_module(bench)
-    spec = make_spec(eval_every=120)
-    plain = bench.plain_train(sin_dataset, spec)
-    lightning = train(sin_dataset, spec).loss.values
-    np.testing.assert_array_equal(lightning, plain)

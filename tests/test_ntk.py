@@ -9,12 +9,13 @@ import torch
 import yaml
 
 from hrta.model.network import initial_network
+from hrta.model.optimizers import learning_rates
 from hrta.model.schedule import Schedule
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import run_spec
 from hrta.problems import make_problem
 from hrta.theory import ntk
-from hrta.theory.kernel_regime import learning_rates, network_outputs
+from hrta.theory.kernel_regime import network_outputs
 from hrta.training.run import train
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ def test_memory_grows_with_width_and_points():
     small, wide = make_spec(width=100), make_spec(width=100_000)
     assert hrta.pipeline.resources.mem_mb([small]) >= hrta.pipeline.resources.PROCESS_MB
     assert hrta.pipeline.resources.mem_mb([wide]) > hrta.pipeline.resources.mem_mb([small])
-    more_points = make_spec(width=100_000, problem={**small["problem"], "n_train": 5000})
+    more_points = make_spec(width=100_000, problem={**small["problem"], "n_train": 2_000_000})
     assert hrta.pipeline.resources.mem_mb([more_points]) > hrta.pipeline.resources.mem_mb([wide])
 
 
@@ -29,9 +29,18 @@ def test_runtime_grows_with_epochs_and_width():
     assert hrta.pipeline.resources.runtime_min([base] * 40) > hrta.pipeline.resources.runtime_min([base])
 
 
-def test_a_job_needs_the_memory_of_its_largest_run():
+def test_a_job_needs_the_memory_of_its_largest_population():
     small, wide = make_spec(width=100), make_spec(width=100_000)
     assert hrta.pipeline.resources.mem_mb([small, wide, small]) == hrta.pipeline.resources.mem_mb([wide])
+    more = [make_spec(width=100_000, seed=s) for s in range(12)]
+    assert hrta.pipeline.resources.mem_mb(more) > hrta.pipeline.resources.mem_mb([wide])
+
+
+def test_the_fused_bound_holds_the_chunk_not_every_members_slopes():
+    fused = [make_spec(width=10_000, seed=s) for s in range(12)]
+    auto = [make_spec(width=10_000, seed=s, training={**fused[0]["training"], "kernel": "autograd"})
+            for s in range(12)]
+    assert hrta.pipeline.resources.population_bytes(fused) < hrta.pipeline.resources.population_bytes(auto)
 
 
 @pytest.mark.parametrize("accelerator, gpus", [("cpu", 0), ("gpu", 1), ("auto", 0)])

@@ -1,12 +1,9 @@
-import lightning as L
 import numpy as np
 import pytest
 import xarray as xr
-from lightning.pytorch.trainer.states import RunningStage
 
 from conftest import make_spec
 from hrta.training.run import train
-from hrta.training.trainer import IdentityStageTrainer
 
 
 def test_loss_drops_and_history_layout(sin_dataset):
@@ -64,17 +61,3 @@ def test_float64_option(sin_dataset):
                      schedule=[{"s": 1.0, "epochs": 20}])
     h = train(sin_dataset, spec)
     assert np.isfinite(h.loss).all() and float(h.loss[-1]) < float(h.loss[0])
-
-
-@pytest.mark.parametrize("stage", [None, *RunningStage])
-def test_identity_stage_trainer_agrees_with_lightnings_training_flag(stage):
-    """The identity test of the stage answers as Lightning's ``==`` does, and its setter
-    leaves the same state behind, from every stage."""
-    ours = IdentityStageTrainer(logger=False, enable_progress_bar=False, enable_checkpointing=False)
-    ref = L.Trainer(logger=False, enable_progress_bar=False, enable_checkpointing=False)
-    for value in (True, False):
-        ours.state.stage = ref.state.stage = stage
-        assert ours.training == L.Trainer.training.fget(ref) == (stage == RunningStage.TRAINING)
-        ours.training, ref.training = value, value
-        assert ours.state.stage is ref.state.stage
-        assert ours.training == ref.training == value

@@ -1,11 +1,11 @@
-"""Train the runs of one training job, one after the other, and write their histories.
+"""Train the runs of one training job and write their histories.
 
 A job is a group of runs set by training.job_per (file results/runs/<experiment>/<job>.nc,
-dims optimizer, method, width, seed); the CPU and wall seconds of each run go to a TSV.
+dims optimizer, method, width, seed); its runs of one width and optimizer family train
+together as one population. Each run's share of its population's CPU and wall seconds,
+and the peak RSS, go to a TSV.
 By hand: python workflow/scripts/train.py experiment=sin1d job=adam/m100 [--configfile FILE]
 """
-
-import time
 
 import pandas as pd
 import torch
@@ -14,19 +14,17 @@ from hrta.pipeline import scripts
 from hrta.pipeline.aggregate import combine, with_run_dims
 from hrta.pipeline.files import read_netcdf, write_netcdf, write_text
 from hrta.pipeline.provenance import stamp
-from hrta.training.run import train
+from hrta.training.run import train_runs
 
 
 def main(specs: list[dict], data: str, out: str, timings: str) -> None:
-    dataset = read_netcdf(data)
+    histories, costs = train_runs(read_netcdf(data), specs)
     pieces, times = [], []
-    for spec in specs:
+    for spec, hist, cost in zip(specs, histories, costs):
         run = {"optimizer": spec["optimizer"]["name"], "method": spec["method"],
                "width": spec["width"], "seed": spec["seed"]}
-        cpu, wall = time.process_time(), time.perf_counter()
-        pieces.append(with_run_dims(run, train(dataset, spec)))
-        times.append({"experiment": spec["experiment"], **run,
-                      "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu})
+        pieces.append(with_run_dims(run, hist))
+        times.append({"experiment": spec["experiment"], **run, **cost})
     write_netcdf(stamp(combine(pieces), {"runs": specs}, data_seed=specs[0]["data_seed"]), out)
     write_text(pd.DataFrame(times).to_csv(sep="\t", index=False, float_format="%.3f"), timings)
 

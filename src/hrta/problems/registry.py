@@ -28,8 +28,8 @@ def make_problem(params: dict):
 
 
 def relative_l2(pred, exact):
-    """||pred - exact|| / ||exact|| over the points given (tensors)."""
-    return (pred - exact).norm() / exact.norm()
+    """||pred - exact|| / ||exact|| over the points (the last dim), per network of a population."""
+    return (pred - exact).norm(dim=-1) / exact.norm(dim=-1)
 
 
 class Problem:
@@ -90,7 +90,8 @@ class Problem:
         return draw
 
     def loss(self, model, x, y):
-        """The training loss of ``model`` on points x with targets y (tensors)."""
+        """The training loss of ``model`` on points x with targets y (tensors): a mean over
+        the points (the last dim of the output), one value per network of a population."""
         raise NotImplementedError
 
     def test_error(self, model, x, y):

@@ -24,4 +24,4 @@ class SinSum(Problem):
     exact = target
 
     def loss(self, model, x, y):
-        return 0.5 * ((model(x) - y) ** 2).mean()
+        return 0.5 * ((model(x) - y) ** 2).mean(-1)

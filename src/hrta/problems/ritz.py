@@ -83,7 +83,7 @@ class RitzProblem(Problem):
         x = x.detach().requires_grad_(True)
         u = model(x)
         (grad_u,) = grad(u.sum(), x, create_graph=True)
-        return self.pde.energy_density(u, grad_u, y).mean()
+        return self.pde.energy_density(u, grad_u, y).mean(-1)
 
 
 def register_pde(pde: NeumannPDE) -> type:

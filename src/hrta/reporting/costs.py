@@ -6,7 +6,7 @@ import pandas as pd
 
 GROUP = ["experiment", "optimizer", "method", "width"]
 COLUMNS = {"s": "wall_s", "cpu_time": "cpu_s", "max_rss": "max_rss_mb"}
-TIMING_COLUMNS = GROUP + ["seed", "wall_s", "cpu_s"]
+TIMING_COLUMNS = GROUP + ["seed", "members", "wall_s", "cpu_s", "peak_rss_mb"]
 
 
 def read_benchmark(path) -> dict:
@@ -32,20 +32,22 @@ def read_timings(path) -> pd.DataFrame:
 
 
 def cost_table(job_paths: list, timing_paths: list) -> tuple[pd.DataFrame, dict]:
-    """One row per (experiment, optimizer, method, width): runs, training wall seconds per
-    run (mean, max), mean CPU seconds per run and the peak RSS of the jobs that trained
-    them; and the totals over jobs (wall seconds of the jobs, of the runs inside them)."""
+    """One row per (experiment, optimizer, method, width): runs, the size of the populations
+    that trained them, each run's share of its population's wall and CPU seconds (mean),
+    the process's peak RSS after the population and the peak RSS of the job; and the totals
+    over jobs (wall seconds of the jobs, of the populations inside them)."""
     if len(job_paths) != len(timing_paths):
         raise ValueError(f"{len(job_paths)} benchmark files but {len(timing_paths)} timings files")
     rows, job_wall = [], 0.0
     for bench_path, timing_path in zip(job_paths, timing_paths):
         bench = read_benchmark(bench_path)
-        rows.append(read_timings(timing_path).assign(max_rss_mb=bench["max_rss_mb"]))
+        rows.append(read_timings(timing_path).assign(job_rss_mb=bench["max_rss_mb"]))
         job_wall += bench["wall_s"]
     runs = pd.concat(rows, ignore_index=True)
     table = runs.groupby(GROUP, sort=False).agg(
-        runs=("wall_s", "size"), wall_s_mean=("wall_s", "mean"), wall_s_max=("wall_s", "max"),
-        cpu_s_mean=("cpu_s", "mean"), max_rss_mb=("max_rss_mb", "max"),
+        runs=("wall_s", "size"), members=("members", "max"), wall_s_mean=("wall_s", "mean"),
+        cpu_s_mean=("cpu_s", "mean"), population_rss_mb=("peak_rss_mb", "max"),
+        max_rss_mb=("job_rss_mb", "max"),
     ).reset_index()
     totals = {"jobs": len(job_paths), "runs": len(runs), "job_wall_s": job_wall,
               "run_wall_s": float(runs["wall_s"].sum())}
@@ -54,12 +56,13 @@ def cost_table(job_paths: list, timing_paths: list) -> tuple[pd.DataFrame, dict]
 
 def markdown(table: pd.DataFrame, totals: dict) -> str:
     """The table as Markdown, with the totals underneath."""
-    head = ["experiment", "optimizer", "method", "width", "runs", "wall s per run (mean)",
-            "wall s (max)", "CPU s per run (mean)", "peak RSS MB (job)"]
+    head = ["experiment", "optimizer", "method", "width", "runs", "population size",
+            "wall s per run (population / members)", "CPU s per run", "peak RSS MB (population)",
+            "peak RSS MB (job)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in table.itertuples(index=False):
-        lines.append(f"| {r.experiment} | {r.optimizer} | {r.method} | {r.width} | {r.runs} | "
-                     f"{r.wall_s_mean:.1f} | {r.wall_s_max:.1f} | {r.cpu_s_mean:.1f} | "
+        lines.append(f"| {r.experiment} | {r.optimizer} | {r.method} | {r.width} | {r.runs} | {r.members} | "
+                     f"{r.wall_s_mean:.2f} | {r.cpu_s_mean:.2f} | {_mb(r.population_rss_mb)} | "
                      f"{_mb(r.max_rss_mb)} |")
     lines.append(
         f"\n{totals['runs']} runs in {totals['jobs']} training jobs: {totals['job_wall_s']:.0f} s "

@@ -8,7 +8,7 @@ import torch
 import xarray as xr
 
 from hrta.model.network import TwoLayerNet, initial_network
-from hrta.model.optimizers import make_lr_scheduler, make_optimizer
+from hrta.model.optimizers import learning_rates
 from hrta.model.schedule import Schedule
 from hrta.theory import ntk
 
@@ -21,19 +21,6 @@ def network_outputs(net: TwoLayerNet, x, s: float) -> np.ndarray:
     net.set_s(s)
     with torch.no_grad():
         return net(torch.as_tensor(np.asarray(x, dtype=np.float64))).numpy()
-
-
-def learning_rates(optimizer: dict, epochs: int) -> np.ndarray:
-    """The learning rate of every epoch under an optimizer config (as training applies it)."""
-    param = torch.zeros(1, requires_grad=True)
-    opt = make_optimizer([param], optimizer)
-    sched = make_lr_scheduler(opt, optimizer)
-    out = np.empty(epochs)
-    for k in range(epochs):
-        out[k] = sched.get_last_lr()[0]
-        opt.step()
-        sched.step()
-    return out
 
 
 def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str) -> xr.Dataset:

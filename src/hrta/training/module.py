@@ -1,4 +1,5 @@
-"""The LightningModule that trains a network full batch under a homotopy schedule."""
+"""The LightningModule that trains a population full batch, each member under its own
+homotopy schedule, learning rates and optimizer state."""
 
 import math
 
@@ -6,8 +7,8 @@ import lightning as L
 import numpy as np
 import torch
 
-from hrta.model.network import TwoLayerNet
-from hrta.model.optimizers import make_lr_scheduler, make_optimizer
+from hrta.model.optimizers import MemberwiseOptimizer
+from hrta.model.population import PopulationNet
 from hrta.model.schedule import Schedule
 
 
@@ -24,102 +25,115 @@ class EpochIndices:
         return iter(range(self.epochs))
 
 
-class HomotopyModule(L.LightningModule):
-    """Trains an injected network full batch, switching s at the schedule's stage boundaries.
+class PopulationModule(L.LightningModule):
+    """Trains the K members of a population together, one Lightning step per epoch.
 
-    One Lightning step is one epoch (one full-batch gradient step). The training loss of
-    every epoch and the test error every ``eval_every`` epochs are kept in preallocated
-    buffers, so logging costs no synchronisation; divergence (a non-finite loss) is checked
-    at the evaluation epochs and stops the run.
-
-    Per-step cost of the Trainer (profiled in docs/benchmarks.md), cut with its own means:
-    the step takes ``dataloader_iter`` and draws its one batch (the epoch number) itself,
-    which spares the Trainer's per-batch transfer hooks and signature inspection;
-    ``_current_fx_name``, which the Trainer sets twice around each hook call, is stored
-    directly rather than through nn.Module's parameter/buffer checks; the raw optimizer
-    (``use_pl_optimizer=False``), the scheduler and the tensors a step touches are looked up
-    once per fit; s is switched and divergence stops the run (``trainer.should_stop``)
-    inside the step, so no batch hook is overridden; ``hrta.training.run.train`` passes a profiler without a
-    per-call generator and ``log_every_n_steps=0`` (nothing is logged), and runs the
-    ``IdentityStageTrainer``.
+    Member k follows ``schedules[k]`` (its s switches at its own stage boundaries, its
+    optimizer state reset there when ``reset_at_switch[k]``) with the learning rates
+    ``lrs[k]`` (one per epoch). The step minimises the sum of the members' losses, whose
+    gradient in member k's parameters is member k's own. The loss of every epoch and the
+    test error every ``eval_every`` epochs are kept per member in buffers; a member whose
+    loss is not finite at an evaluation epoch is recorded as diverged and frozen (its
+    parameters zeroed, its learning rate 0); the others go on unaffected.
+    ``resamplers`` (one per member, or None) draw fresh training points every epoch.
     """
 
-    def __setattr__(self, name, value):
-        if name == "_current_fx_name":
-            self.__dict__[name] = value
-        else:
-            super().__setattr__(name, value)
-
-    def __init__(self, net: TwoLayerNet, problem, schedule: Schedule, optimizer: dict,
-                 data: dict, eval_every: int, reset_optimizer_at_switch: bool = False,
-                 resample=None):
+    def __init__(self, net: PopulationNet, problem, schedules: list[Schedule], algorithm: str,
+                 lrs: np.ndarray, data: dict, eval_every: int, reset_at_switch: list[bool],
+                 resamplers=None):
         super().__init__()
-        self.resample = resample  # epoch -> fresh (x, target) training points, or None
+        epochs = {sched.total_epochs for sched in schedules}
+        if len(epochs) != 1:
+            raise ValueError(f"population members must train for the same epochs, got {sorted(epochs)}")
+        self.epochs = epochs.pop()
         self.automatic_optimization = False
-        self.net, self.problem, self.schedule = net, problem, schedule
-        self.optimizer_cfg, self.eval_every = optimizer, eval_every
-        self.reset_optimizer_at_switch = reset_optimizer_at_switch
+        self.net, self.problem, self.schedules, self.algorithm = net, problem, schedules, algorithm
+        self.lrs, self.eval_every, self.reset_at_switch = np.asarray(lrs), eval_every, reset_at_switch
+        self.resamplers = resamplers
+        k = net.size
+        x_train = data.pop("x_train")
+        self.register_buffer("x_train", x_train.expand(k, *x_train.shape).contiguous(), persistent=False)
         for key, value in data.items():
             self.register_buffer(key, value, persistent=False)
-        epochs = schedule.total_epochs
-        self.register_buffer("loss_history", torch.full((epochs + 1,), math.nan), persistent=False)
-        self.eval_epochs = list(range(0, epochs, eval_every)) + [epochs]
-        self.register_buffer("error_history", torch.full((len(self.eval_epochs),), math.nan),
+        self.register_buffer("loss_history", torch.full((self.epochs + 1, k), math.nan), persistent=False)
+        self.eval_epochs = list(range(0, self.epochs, eval_every)) + [self.epochs]
+        self.register_buffer("error_history", torch.full((len(self.eval_epochs), k), math.nan),
                              persistent=False)
-        self.lr_history = np.full(epochs, math.nan)
-        self.s_of_epoch = [schedule.s_at(e) for e in range(epochs)]
-        self.diverged_at = -1
+        self.register_buffer("active", torch.ones(k, dtype=torch.bool), persistent=False)
+        self.live = np.ones(k, dtype=bool)  # the same, on the host
+        self.lr_history = np.full((self.epochs, k), math.nan)
+        self.s_of_epoch = [[sched.s_at(e) for e in range(self.epochs)] for sched in schedules]
+        self.diverged_at = [-1] * k
 
     def configure_optimizers(self):
-        opt = make_optimizer(self.net.parameters(), self.optimizer_cfg)
-        return {"optimizer": opt, "lr_scheduler": make_lr_scheduler(opt, self.optimizer_cfg)}
+        return MemberwiseOptimizer(self.net.parameters(), self.algorithm, self.net.size)
 
     def train_dataloader(self):
-        return EpochIndices(self.schedule.total_epochs)
+        return EpochIndices(self.epochs)
 
-    def on_train_start(self):
-        # Plain attributes (not nn.Module lookups) for what every step touches; the buffers
-        # are already on the training device here.
-        self.step_refs = (self.net, self.problem, self.optimizers(use_pl_optimizer=False),
-                          self.lr_schedulers(), self.loss_history)
-
-    def training_step(self, dataloader_iter):
-        epoch, _, _ = next(dataloader_iter)  # exactly one batch per step: the epoch number
-        net, problem, opt, sched, losses = self.step_refs
-        s = self.s_of_epoch[epoch]
-        if s != net.s:
+    def training_step(self, batch, batch_idx):
+        epoch, net = int(batch), self.net
+        opt = self.optimizers(use_pl_optimizer=False)
+        s = [row[epoch] for row in self.s_of_epoch]
+        if s != net.s_list:
+            switched = [k for k, (new, old) in enumerate(zip(s, net.s_list)) if new != old]
             net.set_s(s)
-            if self.reset_optimizer_at_switch:
-                opt.state.clear()
-        if self.resample is not None:
-            self.x_train, self.y_train = (torch.as_tensor(v).to(self.x_train)
-                                          for v in self.resample(epoch))
-        loss = problem.loss(net, self.x_train, self.y_train)
-        losses[epoch] = loss.detach()
-        self.lr_history[epoch] = sched.get_last_lr()[0]
+            opt.reset([k for k in switched if self.reset_at_switch[k]])
+        if self.resamplers is not None:
+            drawn = [draw(epoch) for draw in self.resamplers]
+            self.x_train = torch.as_tensor(np.stack([x for x, _ in drawn])).to(self.x_train)
+            self.y_train = torch.as_tensor(np.stack([y for _, y in drawn])).to(self.y_train)
+        losses = self.problem.loss(net, self.x_train, self.y_train)
+        everyone = self.live.all()
+        self.loss_history[epoch] = losses.detach() if everyone else torch.where(self.active, losses.detach(), math.nan)
+        self.lr_history[epoch] = np.where(self.live, self.lrs[:, epoch], math.nan)
+        frozen = []
         if epoch % self.eval_every == 0:
-            self._evaluate(epoch // self.eval_every, loss)
-            if self.diverged_at >= 0:
-                self.trainer.should_stop = True  # Lightning ends the run after this step
+            self._evaluate(epoch // self.eval_every)
+            frozen = self._stop_diverged(losses)
+            if not self.live.any():
+                self.trainer.should_stop = True  # Lightning ends the fit after this step
                 return
+        lrs = np.where(self.live, self.lrs[:, epoch], 0.0)
         opt.zero_grad(set_to_none=True)
-        loss.backward()  # = manual_backward at 32/64-bit precision on one device
-        opt.step()
-        sched.step()
+        (losses if self.live.all() else torch.where(self.active, losses, 0.0)).sum().backward()
+        opt.step(lrs.tolist())
+        self._freeze(frozen)
 
-    def _evaluate(self, slot: int, loss: torch.Tensor) -> None:
+    def _evaluate(self, slot: int) -> None:
         with torch.no_grad():
-            self.error_history[slot] = self.problem.test_error(self.net, self.x_test, self.y_test)
-        if not torch.isfinite(loss).item():
-            first = torch.nonzero(~torch.isfinite(self.loss_history)).min().item()
-            self.diverged_at = int(first)
+            errors = self.problem.test_error(self.net, self.x_test, self.y_test)
+        self.error_history[slot] = torch.where(self.active, errors, math.nan)
+
+    def _stop_diverged(self, losses: torch.Tensor) -> list[int]:
+        """Record the live members whose loss is not finite and stop them; return them."""
+        bad = (self.active & ~torch.isfinite(losses.detach())).nonzero().flatten().tolist()
+        for k in bad:
+            self._record_divergence(k)
+            self.active[k], self.live[k] = False, False
+        return bad
+
+    def _freeze(self, members: list[int]) -> None:
+        """Zero the parameters and optimizer state of stopped members (after the step that
+        still needed them), so that nothing non-finite stays in the population."""
+        if not members:
+            return
+        with torch.no_grad():
+            for k in members:
+                self.net.w[k].zero_()
+                self.net.a[k].zero_()
+        self.optimizers(use_pl_optimizer=False).reset(members)
+
+    def _record_divergence(self, k: int) -> None:
+        first = torch.nonzero(~torch.isfinite(self.loss_history[:, k])).min().item()
+        self.diverged_at[k] = int(first)
 
     def on_train_end(self):
-        epochs = self.schedule.total_epochs
-        if self.diverged_at < 0:
+        if self.active.any():
             with torch.enable_grad():
-                loss = self.problem.loss(self.net, self.x_train, self.y_train).detach()
-            self.loss_history[epochs] = loss
-            self._evaluate(len(self.eval_epochs) - 1, loss)
-        if self.diverged_at < 0 and not bool(torch.isfinite(self.loss_history).all()):
-            self.diverged_at = int(torch.nonzero(~torch.isfinite(self.loss_history)).min())
+                losses = self.problem.loss(self.net, self.x_train, self.y_train).detach()
+            self.loss_history[self.epochs] = torch.where(self.active, losses, math.nan)
+            self._evaluate(len(self.eval_epochs) - 1)
+        for k in range(self.net.size):
+            if self.diverged_at[k] < 0 and not bool(torch.isfinite(self.loss_history[:, k]).all()):
+                self._record_divergence(k)

@@ -1,57 +1,100 @@
-"""One training run: build the network, problem and module from a run spec, fit, and
-return the run's history with the facts that reporting reads (label, baseline, stages,
-reference loss, experiment)."""
+"""Training runs: the runs of a job grouped into populations, each fitted in one Lightning
+fit, and the history of every run with the facts that reporting reads (label, baseline,
+stages, reference loss, experiment)."""
 
+import logging
 import math
+import resource
+import time
 import warnings
 
+import lightning as L
 import numpy as np
 import torch
 import xarray as xr
 
 from hrta.model.network import DTYPES, initial_network
+from hrta.model.optimizers import learning_rates
+from hrta.model.population import PopulationNet
 from hrta.model.schedule import Schedule
 from hrta.problems import make_problem
-from hrta.training.module import HomotopyModule
-from hrta.training.trainer import IdentityStageTrainer, NoProfiler, quiet_lightning
+from hrta.training.module import PopulationModule
+from hrta.training.populations import population_key, populations
 
 ACCELERATORS = ("cpu", "gpu", "auto")  # training.accelerator
 STATE_AT_SWITCH = ("keep", "reset")  # training.optimizer_state_at_switch
 
 
-def train(dataset: xr.Dataset, spec: dict) -> xr.Dataset:
-    """Train one (width, seed, schedule, optimizer) run on a dataset; return its history.
+def quiet_lightning() -> None:
+    """Silence Lightning's start-up banners (accelerator, tips)."""
+    for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
-    ``spec`` (hrta.pipeline.grid.run_spec) holds: experiment, problem, data_seed, width,
+
+def train(dataset: xr.Dataset, spec: dict) -> xr.Dataset:
+    """Train one run alone (a population of one); return its history."""
+    return train_population(dataset, [spec])[0]
+
+
+def train_runs(dataset: xr.Dataset, specs: list[dict]) -> tuple[list[xr.Dataset], list[dict]]:
+    """Train every run of a job, each population in one fit. Returns the histories in the
+    order of ``specs`` and one timing record per run: its population's index and size, the
+    population's wall and CPU seconds divided by its members, and the process's peak RSS
+    (MB) after the population."""
+    out, times = [None] * len(specs), [None] * len(specs)
+    for index, group in enumerate(populations(specs)):
+        cpu, wall = time.process_time(), time.perf_counter()
+        histories = train_population(dataset, [specs[i] for i in group])
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        for i, hist in zip(group, histories):
+            out[i] = hist
+            times[i] = {"population": index, "members": len(group), "wall_s": wall / len(group),
+                        "cpu_s": cpu / len(group), "peak_rss_mb": rss}
+    return out, times
+
+
+def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]:
+    """Train runs of one population key together (see ``population_key``); their histories.
+
+    Each spec (hrta.pipeline.grid.run_spec) holds: experiment, problem, data_seed, width,
     seed, method, schedule (list of {s, epochs}), optimizer, eval_every and the training
-    block (dtype, bias, accelerator, optimizer_state_at_switch, kernel, chunk). Torch's
-    thread count is the caller's (set once per process).
+    block (dtype, bias, accelerator, optimizer_state_at_switch, kernel, chunk), the same
+    for all. Every member starts from its own seed's initial network and follows its own
+    schedule and learning rates. Torch's thread count is the caller's (set once per process).
     """
+    if len({population_key(spec) for spec in specs}) != 1:
+        raise ValueError("a population's runs must share width, optimizer algorithm, epochs and eval_every")
     quiet_lightning()
-    training = spec["training"]
+    training = specs[0]["training"]
     dtype = DTYPES[training["dtype"]]
-    schedule = Schedule(spec["schedule"])
-    problem = make_problem(spec["problem"])
-    torch.manual_seed(spec["seed"])
-    net = initial_network(dataset.sizes["dim"], spec["width"], spec["seed"], training, s=schedule.s_at(0))
+    problem = make_problem(specs[0]["problem"])
+    schedules = [Schedule(spec["schedule"]) for spec in specs]
+    dim = dataset.sizes["dim"]
+    net = PopulationNet([initial_network(dim, spec["width"], spec["seed"], training, s=sched.s_at(0))
+                         for spec, sched in zip(specs, schedules)])
     data = {k: torch.as_tensor(dataset[k].values, dtype=dtype)
             for k in ("x_train", "y_train", "x_test", "y_test")}
-    module = HomotopyModule(net, problem, schedule, spec["optimizer"], data, spec["eval_every"],
-                            training["optimizer_state_at_switch"] == "reset",
-                            problem.resampler(spec["data_seed"], spec["seed"]) if problem.resample else None)
-    trainer = IdentityStageTrainer(
+    lrs = np.array([learning_rates(spec["optimizer"], sched.total_epochs) for spec, sched in zip(specs, schedules)])
+    resamplers = ([problem.resampler(spec["data_seed"], spec["seed"]) for spec in specs]
+                  if problem.resample else None)
+    module = PopulationModule(net, problem, schedules, specs[0]["optimizer"]["algorithm"], lrs, data,
+                              specs[0]["eval_every"], [training["optimizer_state_at_switch"] == "reset"] * len(specs),
+                              resamplers)
+    trainer = L.Trainer(
         accelerator=training["accelerator"], devices=1, max_epochs=1,
         precision="64-true" if dtype == torch.float64 else "32-true",
-        logger=False, log_every_n_steps=0, enable_checkpointing=False, enable_progress_bar=False,
-        profiler=NoProfiler(),
+        logger=False, enable_checkpointing=False, enable_progress_bar=False,
         enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
     )
     with warnings.catch_warnings():
-        # Lightning flags the dataloader_iter step as experimental: the risk it names (a step
-        # drawing several batches, so that batch_idx no longer matches) does not arise here.
-        warnings.filterwarnings("ignore", message=".*`dataloader_iter`")
+        # Not for this fit: one batch per epoch is the design (hints on loader workers and
+        # the logging interval), a SLURM node's srun is not for Lightning to use here, and
+        # Lightning's own use of a deprecated torch pytree check is not ours to fix.
+        for message in ("num_workers", "log_every_n_steps", "srun", "LeafSpec"):
+            warnings.filterwarnings("ignore", message=f".*{message}")
         trainer.fit(module)
-    return history(module, spec, dataset)
+    return [history(module, k, spec, dataset) for k, spec in enumerate(specs)]
 
 
 def method_facts(schedule: Schedule) -> dict:
@@ -69,17 +112,17 @@ def method_facts(schedule: Schedule) -> dict:
     }
 
 
-def history(module: HomotopyModule, spec: dict, dataset: xr.Dataset) -> xr.Dataset:
-    """The per-epoch record of a trained module (epoch 0..E, eval_epoch), with the method's
-    and the experiment's facts as coordinates."""
-    schedule = module.schedule
+def history(module: PopulationModule, k: int, spec: dict, dataset: xr.Dataset) -> xr.Dataset:
+    """The per-epoch record of member k of a trained population (epoch 0..E, eval_epoch),
+    with the method's and the experiment's facts as coordinates."""
+    schedule = module.schedules[k]
     epochs = schedule.total_epochs
     epoch = np.arange(epochs + 1)
-    s = np.array(module.s_of_epoch + [schedule.stages[-1].s])
-    lr = np.append(module.lr_history, math.nan)
-    loss = module.loss_history.cpu().double().numpy()
-    error = module.error_history.cpu().double().numpy()
-    diverged = module.diverged_at >= 0
+    s = np.array(module.s_of_epoch[k] + [schedule.stages[-1].s])
+    lr = np.append(module.lr_history[:, k], math.nan)
+    loss = module.loss_history[:, k].cpu().double().numpy()
+    error = module.error_history[:, k].cpu().double().numpy()
+    diverged = module.diverged_at[k] >= 0
     ds = xr.Dataset(
         {
             "loss": ("epoch", loss),
@@ -89,7 +132,7 @@ def history(module: HomotopyModule, spec: dict, dataset: xr.Dataset) -> xr.Datas
             "s": ("epoch", s),
             "lr": ("epoch", lr),
             "diverged": ((), np.int8(diverged)),
-            "diverged_epoch": ((), np.int64(module.diverged_at)),
+            "diverged_epoch": ((), np.int64(module.diverged_at[k])),
         },
         coords={"epoch": epoch, "eval_epoch": np.array(module.eval_epochs),
                 "experiment": spec["experiment"],

@@ -1,0 +1,121 @@
+"""A population: K two-layer homotopy networks of one width trained as one batched network.
+
+Member k has its own parameters w[k] (m, p) and a[k] (m,), taken from its own initial
+network (so its start is the one it has when trained alone), and its own homotopy
+parameter s[k]. Members never mix: every operation is per member (batched matrix products
+and elementwise operations), so the sum of the members' losses has, for each member's
+parameters, exactly that member's gradient.
+
+With ``kernel="fused"`` the output and its derivatives are products with the per-member
+slope matrices S_k = slope_{s_k}(x~_k w_k^T), formed a group of members at a time so that at
+most ``chunk`` elements of them exist at once (one member in row chunks when its own
+n x m exceeds ``chunk``, exactly as hrta.model.activation does). The memory of one step is
+then bounded by the parameters (K m p), the per-member inputs and outputs (K n p) and
+``chunk`` (hrta.pipeline.resources.population_bytes).
+"""
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from hrta.model.activation import _slope_product
+from hrta.model.network import TwoLayerNet
+from hrta.model.schedule import check_s
+
+
+def _group_product(xt, w, v, s, transpose: bool) -> torch.Tensor:
+    """S @ v (g, n, q) or S^T @ v (g, m, q) for a group of members, S = slope_s(xt w^T).
+
+    As in hrta.model.activation, the product is taken with the small side first
+    (v^T S^T, the fast BLAS shape here) and S = (1 - s) + s B with B = (xt w^T > 0).
+    """
+    b = torch.bmm(xt, w.transpose(1, 2)).gt_(0)  # (g, n, m)
+    vt = v.transpose(1, 2) if transpose else v.transpose(1, 2).contiguous()  # as the single kernel
+    prod = torch.bmm(vt, b if transpose else b.transpose(1, 2))  # (g, q, m) or (g, q, n)
+    base = ((1.0 - s)[:, None] * v.sum(1))[:, :, None]  # (1 - s) sum(v), per member
+    return torch.addcmul(base, prod, s[:, None, None]).transpose(1, 2)
+
+
+def population_slope_product(xt, w, v, s, s_list, chunk: int, transpose: bool) -> torch.Tensor:
+    """slope_s(xt w^T) @ v per member (or its transpose), at most ``chunk`` slope elements at
+    a time. xt (K, n, p), w (K, m, p), v (K, m, q) or (K, n, q) with transpose; s (K,)
+    tensor and the same values as floats (``s_list``)."""
+    k_members, n, m = xt.shape[0], xt.shape[1], w.shape[1]
+    if n * m > chunk:  # one member at a time, in row chunks (the single-network kernel)
+        return torch.stack([_slope_product(xt[k], w[k], v[k], s_list[k], chunk, transpose)
+                            for k in range(k_members)])
+    group = max(1, chunk // (n * m))
+    if group >= k_members:
+        return _group_product(xt, w, v, s, transpose)
+    return torch.cat([_group_product(xt[i:i + group], w[i:i + group], v[i:i + group], s[i:i + group],
+                                     transpose) for i in range(0, k_members, group)])
+
+
+class PopulationSlopeProduct(torch.autograd.Function):
+    """Differentiable in v (any order); the slopes are piecewise constant in xt and w."""
+
+    @staticmethod
+    def forward(ctx, xt, w, v, s, s_list, chunk, transpose):
+        ctx.save_for_backward(xt, w, s)
+        ctx.s_list, ctx.chunk, ctx.transpose = s_list, chunk, transpose
+        return population_slope_product(xt, w, v, s, s_list, chunk, transpose)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.needs_input_grad[2]:
+            return None, None, None, None, None, None, None
+        xt, w, s = ctx.saved_tensors
+        args = (xt, w, grad, s, ctx.s_list, ctx.chunk, not ctx.transpose)
+        if torch.is_grad_enabled():  # create_graph: record the product for a further derivative
+            grad_v = PopulationSlopeProduct.apply(*args)
+        else:
+            grad_v = population_slope_product(*args)
+        return None, None, grad_v, None, None, None, None
+
+
+class PopulationNet(nn.Module):
+    """K stacked two-layer homotopy networks of one width: w (K, m, p), a (K, m), s (K,).
+
+    Built from the members' own initial networks (``TwoLayerNet``), which must share width,
+    input dimension, bias mode, dtype, kernel and chunk. ``forward`` takes inputs shared by
+    all members (n, d) or one set per member (K, n, d) and returns outputs (K, n).
+    """
+
+    def __init__(self, nets: list[TwoLayerNet]):
+        super().__init__()
+        first = nets[0]
+        for net in nets:
+            same = (net.in_dim, net.width, net.bias, net.kernel, net.chunk, net.w.dtype)
+            if same != (first.in_dim, first.width, first.bias, first.kernel, first.chunk, first.w.dtype):
+                raise ValueError("population members must share in_dim, width, bias, kernel, chunk and dtype")
+        self.in_dim, self.width, self.bias = first.in_dim, first.width, first.bias
+        self.kernel, self.chunk, self.scale = first.kernel, first.chunk, first.scale
+        self.w = nn.Parameter(torch.stack([net.w.detach() for net in nets]))
+        self.a = nn.Parameter(torch.stack([net.a.detach() for net in nets]))
+        self.register_buffer("s", torch.tensor([net.s for net in nets], dtype=first.w.dtype), persistent=False)
+        self.s_list = [net.s for net in nets]
+
+    @property
+    def size(self) -> int:
+        return self.w.shape[0]
+
+    def set_s(self, s_values) -> None:
+        """Set every member's homotopy parameter; the parameters are left untouched."""
+        self.s_list = [check_s(s) for s in s_values]
+        self.s.copy_(torch.tensor(self.s_list, dtype=self.s.dtype))
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """x~ per member (K, n, p): the inputs, with a column of ones in bias mode 'augment'."""
+        if x.dim() == 2:
+            x = x.expand(self.size, *x.shape)
+        return F.pad(x, (0, 1), value=1.0) if self.bias == "augment" else x
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        xt = self.features(x)
+        if self.kernel == "autograd":
+            z = torch.bmm(xt, self.w.transpose(1, 2))  # (K, n, m)
+            act = torch.where(z > 0, z, z * (1.0 - self.s)[:, None, None])
+            return torch.bmm(act, self.a[:, :, None])[..., 0] * self.scale
+        v = PopulationSlopeProduct.apply(xt.detach(), self.w.detach(), self.a[:, :, None] * self.w,
+                                         self.s, self.s_list, self.chunk, False)
+        return torch.linalg.vecdot(xt, v) * self.scale

@@ -1,0 +1,141 @@
+"""Population training: K runs trained as one batched network give each run's own history
+(the run alone, the plain single-network loop of the benchmark), whatever the other members."""
+
+import numpy as np
+import pytest
+import torch
+
+from bench_training import plain_train
+from conftest import PROBLEM, TRAINING, make_spec
+from hrta.model.network import initial_network
+from hrta.model.population import PopulationNet, population_slope_product
+from hrta.problems import make_problem
+from hrta.training.populations import populations
+from hrta.training.run import train, train_population, train_runs
+
+RITZ = {"name": "poisson_neumann", "dim": 2, "n_train": 64, "train_points": "sobol", "n_test": 100,
+        "test_points": "grid"}
+# Tolerances to the plain loop (120 Adam epochs), relative to the loss's range: the batched
+# product rounds differently (s B v and (1 - s) sum v added apart, not in one addmm);
+# measured max differences 5e-7 (float32) and 1e-15 (float64) of the range on these cases.
+RTOL = {"float32": 1e-5, "float64": 1e-12}
+
+
+def _specs(dtype="float32", problem=PROBLEM, **over):
+    training = {**TRAINING, "dtype": dtype}
+    return [make_spec(seed=0, training=training, problem=problem, **over),
+            make_spec(seed=1, training=training, problem=problem,
+                      schedule=[{"s": 1.0, "epochs": 40}, {"s": 1.5, "epochs": 80}], **over),
+            make_spec(seed=2, training=training, problem=problem, schedule=[{"s": 1.0, "epochs": 120}], **over),
+            make_spec(seed=3, width=64, training=training, problem=problem,
+                      optimizer={"name": "adam2", "algorithm": "adam", "lr": 3e-3,
+                                 "decay": {"kind": "exponential", "gamma": 0.99}}, **over)]
+
+
+def _assert_same(a, b):
+    for name in ("loss", "test_error", "s", "lr", "final_loss", "diverged", "diverged_epoch"):
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("problem", [PROBLEM, RITZ], ids=["regression", "ritz"])
+def test_members_equal_their_runs_alone_and_the_plain_loop(dtype, problem):
+    """Members differ in seed, schedule (switches at different epochs), lr and decay."""
+    specs = _specs(dtype, problem)
+    data = make_problem(problem).make_dataset(0)
+    together = train_population(data, specs)
+    for spec, hist in zip(specs, together):
+        _assert_same(hist, train(data, spec))  # a population of one: the same bits
+        plain = plain_train(data, spec)
+        scale = RTOL[dtype] * np.abs(plain).max()  # a Ritz energy crosses 0: relative to its range
+        np.testing.assert_allclose(hist["loss"].values, plain, rtol=RTOL[dtype], atol=scale)
+
+
+def test_numbers_do_not_depend_on_the_other_members_or_their_order(sin_dataset):
+    specs = _specs()
+    full = train_population(sin_dataset, specs)
+    for order in ([3, 1, 0, 2], [2, 0], [1]):
+        for k, hist in zip(order, train_population(sin_dataset, [specs[i] for i in order])):
+            _assert_same(hist, full[k])
+
+
+def test_a_diverging_member_is_frozen_and_the_others_go_on_unaffected(sin_dataset):
+    gd = {"name": "gd", "algorithm": "gd", "lr": 0.05, "decay": {"kind": "none"}}
+    calm = [make_spec(seed=s, optimizer=gd) for s in (0, 1)]
+    huge = make_spec(seed=2, optimizer={**gd, "name": "gd_huge", "lr": 1e6})
+    alone = train_population(sin_dataset, calm)
+    mixed = train_population(sin_dataset, [calm[0], huge, calm[1]])
+    _assert_same(mixed[0], alone[0])
+    _assert_same(mixed[2], alone[1])
+    bad = mixed[1]
+    at = int(bad.diverged_epoch)
+    assert int(bad.diverged) == 1 and 0 < at < 120
+    assert np.isfinite(bad.loss.values[:at]).all() and not np.isfinite(bad.loss.values[at:]).any()
+    assert np.isnan(float(bad.final_loss)) and np.isnan(bad.lr.values[-10:]).all()
+    _assert_same(bad, train(sin_dataset, huge))  # as the run alone records it
+
+
+def test_optimizer_state_is_reset_at_each_members_own_switch(sin_dataset):
+    reset = {**TRAINING, "optimizer_state_at_switch": "reset"}
+    specs = [make_spec(seed=0, training=reset),
+             make_spec(seed=1, training=reset, schedule=[{"s": 0.5, "epochs": 30}, {"s": 1.5, "epochs": 90}])]
+    together = train_population(sin_dataset, specs)
+    for spec, hist in zip(specs, together):
+        _assert_same(hist, train(sin_dataset, spec))
+    kept = train(sin_dataset, make_spec(seed=1, schedule=specs[1]["schedule"]))
+    np.testing.assert_array_equal(kept.loss.values[:31], together[1].loss.values[:31])
+    assert not np.array_equal(kept.loss.values[32:], together[1].loss.values[32:])
+
+
+def test_resampled_points_are_each_members_own():
+    problem = {**RITZ, "resample": True}
+    data = make_problem(problem).make_dataset(0)
+    specs = [make_spec(seed=s, problem=problem, schedule=[{"s": 1.0, "epochs": 20}]) for s in (0, 1)]
+    for spec, hist in zip(specs, train_population(data, specs)):
+        _assert_same(hist, train(data, spec))
+
+
+def test_a_job_splits_into_populations_by_width_and_optimizer_family(sin_dataset):
+    gd = {"name": "gd", "algorithm": "gd", "lr": 0.05, "decay": {"kind": "none"}}
+    specs = [make_spec(seed=0), make_spec(seed=0, width=32), make_spec(seed=1), make_spec(seed=0, optimizer=gd)]
+    assert populations(specs) == [[0, 2], [1], [3]]
+    histories, times = train_runs(sin_dataset, specs)
+    assert [t["members"] for t in times] == [2, 1, 2, 1] and [t["population"] for t in times] == [0, 1, 0, 2]
+    _assert_same(histories[1], train(sin_dataset, specs[1]))
+    with pytest.raises(ValueError, match="share width"):
+        train_population(sin_dataset, specs[:2])
+
+
+@pytest.mark.parametrize("chunk", [10**6, 3000, 100])
+def test_population_slope_product_is_each_members_slope_matrix(chunk):
+    """Forward, backward and the second derivative, per member with its own s; chunk 3000
+    forms groups of members, 100 one member in row chunks."""
+    gen = torch.Generator().manual_seed(0)
+    k, n, m, p = 5, 30, 40, 3
+    xt, w = torch.randn(k, n, p, generator=gen, dtype=torch.float64), torch.randn(k, m, p, generator=gen,
+                                                                              dtype=torch.float64)
+    v = torch.randn(k, m, 2, generator=gen, dtype=torch.float64)
+    s_list = [0.3, 0.5, 1.0, 1.5, 1.9]
+    s = torch.tensor(s_list, dtype=torch.float64)
+    slopes = torch.where(torch.bmm(xt, w.transpose(1, 2)) > 0, 1.0, 1.0 - s[:, None, None])
+    got = population_slope_product(xt, w, v, s, s_list, chunk, False)
+    torch.testing.assert_close(got, torch.bmm(slopes, v), rtol=1e-12, atol=1e-12)
+    u = torch.randn(k, n, 2, generator=gen, dtype=torch.float64)
+    torch.testing.assert_close(population_slope_product(xt, w, u, s, s_list, chunk, True),
+                               torch.bmm(slopes.transpose(1, 2), u), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("kernel", ["fused", "autograd"])
+def test_population_net_outputs_and_input_gradients_are_each_members(kernel):
+    training = {**TRAINING, "dtype": "float64", "kernel": kernel, "chunk": 500}
+    nets = [initial_network(2, 20, seed, training, s=s) for seed, s in ((0, 0.5), (1, 1.0), (2, 1.5))]
+    pop = PopulationNet(nets)
+    x = torch.rand(3, 25, 2, dtype=torch.float64, requires_grad=True)
+    out = pop(x)
+    (grad,) = torch.autograd.grad(out.sum(), x, create_graph=True)
+    for k, net in enumerate(nets):
+        xk = x[k].detach().requires_grad_(True)
+        want = net(xk)
+        (want_grad,) = torch.autograd.grad(want.sum(), xk)
+        torch.testing.assert_close(out[k], want, rtol=1e-12, atol=1e-12)
+        torch.testing.assert_close(grad[k], want_grad, rtol=1e-12, atol=1e-12)
