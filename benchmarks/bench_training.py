@@ -61,7 +61,8 @@ def make_spec(cell: dict, epochs: int, dtype: str, threads: int, kernel: str = "
         "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3,
                       "decay": {"kind": "step", "step_size": max(1, epochs // 3), "gamma": 0.5}},
         "training": {"threads": threads, "dtype": dtype, "accelerator": "cpu", "bias": "augment",
-                     "optimizer_state_at_switch": "keep", "kernel": kernel, "chunk": 2**18},
+                     "optimizer_state_at_switch": "keep", "kernel": kernel, "chunk": 2**18,
+                     "population_mb": 2048},
     }
 
 

@@ -16,7 +16,8 @@ SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 PROBLEM = {"name": "sin_sum", "dim": 1, "n_train": 50, "train_points": "grid",
            "n_test": 100, "test_points": "grid"}
 TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "augment",
-            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144}
+            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144,
+            "population_mb": 2048}
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ from hrta.training.run import train
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 TRAINING = {"threads": 1, "dtype": "float64", "accelerator": "cpu", "bias": "augment",
-            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144}
+            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144,
+            "population_mb": 2048}
 
 
 def relu_parts(x):

@@ -9,6 +9,7 @@ import yaml
 
 import hrta.pipeline.resources
 from conftest import ROOT, make_spec
+from hrta.training.populations import population_bytes, populations
 
 
 def test_memory_grows_with_width_and_points():
@@ -40,7 +41,11 @@ def test_the_fused_bound_holds_the_chunk_not_every_members_slopes():
     fused = [make_spec(width=10_000, seed=s) for s in range(12)]
     auto = [make_spec(width=10_000, seed=s, training={**fused[0]["training"], "kernel": "autograd"})
             for s in range(12)]
-    assert hrta.pipeline.resources.population_bytes(fused) < hrta.pipeline.resources.population_bytes(auto)
+    assert population_bytes(fused[0], 12) < population_bytes(auto[0], 12)
+    assert populations(fused) == [list(range(12))]
+    auto = [{**spec, "training": {**spec["training"], "population_mb": 100}} for spec in auto]
+    per = 100 * 2**20 // population_bytes(auto[0], 1)  # members under the bound
+    assert per >= 1 and populations(auto) == [list(range(i, min(12, i + per))) for i in range(0, 12, per)]
 
 
 @pytest.mark.parametrize("accelerator, gpus", [("cpu", 0), ("gpu", 1), ("auto", 0)])

@@ -11,7 +11,7 @@ slope matrices S_k = slope_{s_k}(x~_k w_k^T), formed a group of members at a tim
 most ``chunk`` elements of them exist at once (one member in row chunks when its own
 n x m exceeds ``chunk``, exactly as hrta.model.activation does). The memory of one step is
 then bounded by the parameters (K m p), the per-member inputs and outputs (K n p) and
-``chunk`` (hrta.pipeline.resources.population_bytes).
+``chunk`` (hrta.training.populations.population_bytes).
 """
 
 import torch

@@ -71,9 +71,11 @@ class PopulationModule(L.LightningModule):
     def train_dataloader(self):
         return EpochIndices(self.epochs)
 
+    def on_train_start(self):
+        self.opt = self.optimizers(use_pl_optimizer=False)  # the raw optimizer, looked up once
+
     def training_step(self, batch, batch_idx):
-        epoch, net = int(batch), self.net
-        opt = self.optimizers(use_pl_optimizer=False)
+        epoch, net, opt = int(batch), self.net, self.opt
         s = [row[epoch] for row in self.s_of_epoch]
         if s != net.s_list:
             switched = [k for k, (new, old) in enumerate(zip(s, net.s_list)) if new != old]
@@ -122,7 +124,7 @@ class PopulationModule(L.LightningModule):
             for k in members:
                 self.net.w[k].zero_()
                 self.net.a[k].zero_()
-        self.optimizers(use_pl_optimizer=False).reset(members)
+        self.opt.reset(members)
 
     def _record_divergence(self, k: int) -> None:
         first = torch.nonzero(~torch.isfinite(self.loss_history[:, k])).min().item()

@@ -1,16 +1,42 @@
 """Which runs of a job train together: one population per width, optimizer family, length
-and evaluation interval (members may differ in method, seed, learning rate and decay).
+and evaluation interval (members may differ in method, seed, learning rate and decay),
+split so that no population's memory bound exceeds ``training.population_mb``.
+
+Memory bound of one population of K members of width m, n training and n' test points,
+p = dim + bias features, chunk c slope elements and b bytes per number: with the fused
+kernel b (PARAM_COPIES K m (p + 1) + POINT_COPIES K (n + n') p + SLOPE_COPIES c), i.e. the
+parameters with their gradients and Adam moments, the per-member inputs and outputs, and
+the slope elements formed at once, which ``chunk`` bounds whatever K; with the autograd
+kernel b TENSOR_COPIES K (n + n') m p (the n x m activations of every member are kept).
 
 Free of torch, so that the pipeline can size a job's resources from it.
 """
 
 from hrta.model.schedule import Schedule
 
+PARAM_COPIES = 8           # parameters, gradients, two Adam moments, temporaries of the update
+POINT_COPIES = 16          # per-member inputs, outputs and their gradients (Ritz: second order)
+SLOPE_COPIES = 4           # the chunk of slopes and its products, forward and backward
+TENSOR_COPIES = 8          # (points x width x features) tensors alive at once, with autograd
+ITEM_BYTES = {"float32": 4, "float64": 8}
+
 
 def population_key(spec: dict) -> tuple:
-    """Runs with the same key train as one population."""
+    """Runs with the same key may train as one population."""
     return (spec["width"], spec["optimizer"]["algorithm"], Schedule(spec["schedule"]).total_epochs,
             spec["eval_every"])
+
+
+def population_bytes(spec: dict, members: int) -> int:
+    """The memory bound (bytes) of a population of ``members`` runs like ``spec`` (module docstring)."""
+    problem, training = spec["problem"], spec["training"]
+    n, n_test, m = problem["n_train"], problem["n_test"], spec["width"]
+    p = problem["dim"] + (training["bias"] == "augment")
+    item = ITEM_BYTES[training["dtype"]]
+    if training["kernel"] == "autograd":
+        return item * TENSOR_COPIES * members * (n + n_test) * m * p
+    return item * (PARAM_COPIES * members * m * (p + 1) + POINT_COPIES * members * (n + n_test) * p
+                   + SLOPE_COPIES * training["chunk"])
 
 
 def populations(specs: list[dict]) -> list[list[int]]:
@@ -18,4 +44,11 @@ def populations(specs: list[dict]) -> list[list[int]]:
     groups = {}
     for i, spec in enumerate(specs):
         groups.setdefault(population_key(spec), []).append(i)
-    return list(groups.values())
+    out = []
+    for group in groups.values():
+        spec, limit = specs[group[0]], specs[group[0]]["training"]["population_mb"] * 2**20
+        size = len(group)
+        while size > 1 and population_bytes(spec, size) > limit:
+            size -= 1
+        out += [group[i:i + size] for i in range(0, len(group), size)]
+    return out

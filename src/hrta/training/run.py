@@ -81,18 +81,18 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
     module = PopulationModule(net, problem, schedules, specs[0]["optimizer"]["algorithm"], lrs, data,
                               specs[0]["eval_every"], [training["optimizer_state_at_switch"] == "reset"] * len(specs),
                               resamplers)
-    trainer = L.Trainer(
-        accelerator=training["accelerator"], devices=1, max_epochs=1,
-        precision="64-true" if dtype == torch.float64 else "32-true",
-        logger=False, enable_checkpointing=False, enable_progress_bar=False,
-        enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
-    )
     with warnings.catch_warnings():
         # Not for this fit: one batch per epoch is the design (hints on loader workers and
         # the logging interval), a SLURM node's srun is not for Lightning to use here, and
         # Lightning's own use of a deprecated torch pytree check is not ours to fix.
         for message in ("num_workers", "log_every_n_steps", "srun", "LeafSpec"):
             warnings.filterwarnings("ignore", message=f".*{message}")
+        trainer = L.Trainer(
+            accelerator=training["accelerator"], devices=1, max_epochs=1,
+            precision="64-true" if dtype == torch.float64 else "32-true",
+            logger=False, enable_checkpointing=False, enable_progress_bar=False,
+            enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
+        )
         trainer.fit(module)
     return [history(module, k, spec, dataset) for k, spec in enumerate(specs)]
 

@@ -1,0 +1,149 @@
+"""Population training against the same runs trained one after the other (run by hand).
+
+    python benchmarks/bench_population.py [--cells ...] [--members 1 12 48] [--scale 1.0]
+
+For each cell (problem, n, width m) and each population size K, one fresh process trains
+a population of K members (seeds 0..K-1, the HRTA 0.5→1.5 schedule, Adam) for E epochs
+after a short warm-up, and another trains single runs (populations of one) one after the
+other; K sequential runs cost K times one run, so the sequential time per run is the mean
+over ``--sequential`` runs. Printed per cell and K: run-epochs per second both ways, the
+speed-up, the process's peak RSS above its post-import baseline, and the fraction of the
+machine's bound that the population's step reaches.
+
+The bound: this machine's single-core rates are measured first (a large float32 copy:
+bytes per second; a 1024² float32 matmul: flops per second). One fused step of a member
+forms its n x m slope matrix twice (forward and backward) and multiplies with it twice
+(forward and backward, inner size p): about 8 n m p flops, and, for each of the two
+products, the matrix written by the first matmul, turned into 0/1 in place and read by
+the second, 16 n m bytes, i.e. 32 n m bytes a step (the chunks are cache-sized, so this
+is traffic through the cache, and the memory rate an optimistic bound). The bound of a
+step is max(flops / flop rate, bytes / byte rate); the fraction is bound / measured.
+CPU time (time.process_time) is reported, one torch thread.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+CELLS = {
+    "sin1d_m100": ({"name": "sin_sum", "dim": 1, "n_train": 100, "train_points": "grid", "n_test": 1000,
+                    "test_points": "grid"}, 100, 2000),
+    "sin1d_m1e3": ({"name": "sin_sum", "dim": 1, "n_train": 100, "train_points": "grid", "n_test": 1000,
+                    "test_points": "grid"}, 1000, 600),
+    "sin1d_m1e4": ({"name": "sin_sum", "dim": 1, "n_train": 100, "train_points": "grid", "n_test": 1000,
+                    "test_points": "grid"}, 10000, 100),
+    "ritz_m1e3": ({"name": "poisson_neumann", "dim": 2, "n_train": 1024, "train_points": "sobol",
+                   "n_test": 10000, "test_points": "grid"}, 1000, 100),
+}
+TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "augment",
+            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 2**18, "population_mb": 2048}
+
+
+def spec(cell: str, seed: int, epochs: int) -> dict:
+    problem, width, _ = CELLS[cell]
+    half = epochs // 2
+    return {"experiment": "benchmark", "method": "hrta_0.5-1.5", "problem": problem, "data_seed": 0,
+            "width": width, "seed": seed, "eval_every": max(1, epochs // 10),
+            "schedule": [{"s": 0.5, "epochs": half}, {"s": 1.5, "epochs": epochs - half}],
+            "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3,
+                          "decay": {"kind": "step", "step_size": max(1, epochs // 3), "gamma": 0.5}},
+            "training": TRAINING}
+
+
+def worker(cell: str, mode: str, members: int, epochs: int, sequential: int) -> dict:
+    """In this process: a warm-up, then one population of ``members`` (mode 'population') or
+    ``sequential`` single runs one after the other (mode 'sequential'), timed."""
+    import torch
+
+    from hrta.problems import make_problem
+    from hrta.training.run import train_population
+
+    torch.set_num_threads(1)
+    data = make_problem(CELLS[cell][0]).make_dataset(0)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    warm = max(4, epochs // 20)
+    if mode == "population":
+        train_population(data, [spec(cell, k, warm) for k in range(members)])
+        cpu = time.process_time()
+        train_population(data, [spec(cell, k, epochs) for k in range(members)])
+        cpu, runs = time.process_time() - cpu, members
+    else:
+        train_population(data, [spec(cell, 0, warm)])
+        cpu = time.process_time()
+        for k in range(sequential):
+            train_population(data, [spec(cell, k, epochs)])
+        cpu, runs = time.process_time() - cpu, sequential
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"cpu_s": cpu, "runs": runs, "epochs": epochs, "rss_mb": peak - base}
+
+
+def machine_rates() -> dict:
+    """Single-core float32 copy bandwidth (bytes/s, read + write) and matmul rate (flop/s)."""
+    import torch
+
+    torch.set_num_threads(1)
+    src = torch.ones(2**26)  # 256 MiB
+    dst = torch.empty_like(src)
+    best_copy = min(_timed(lambda: dst.copy_(src)) for _ in range(5))
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    best_mm = min(_timed(lambda: torch.mm(a, b)) for _ in range(10))
+    return {"bytes_per_s": 2 * src.numel() * 4 / best_copy, "flops_per_s": 2 * 1024**3 / best_mm}
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def step_bound_s(cell: str, members: int, rates: dict) -> float:
+    """The lower bound on one population step (module docstring)."""
+    problem, m, _ = CELLS[cell]
+    n, p = problem["n_train"], problem["dim"] + 1
+    flops, bytes_ = 8 * n * m * p * members, 32 * n * m * members
+    return max(flops / rates["flops_per_s"], bytes_ / rates["bytes_per_s"])
+
+
+def run_worker(*args) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--worker", json.dumps(args)], capture_output=True,
+                         text=True, check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
+    p.add_argument("--members", nargs="+", type=int, default=[1, 12, 48])
+    p.add_argument("--sequential", type=int, default=3, help="single runs timed for the sequential rate")
+    p.add_argument("--scale", type=float, default=1.0, help="multiplies every cell's epochs")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.worker:
+        print(json.dumps(worker(*json.loads(a.worker))))
+        return
+    rates = machine_rates()
+    print(f"machine, one core: copy {rates['bytes_per_s'] / 1e9:.1f} GB/s (read + write), "
+          f"1024² float32 matmul {rates['flops_per_s'] / 1e9:.1f} GFLOP/s")
+    print("| cell | K | sequential run-epochs/s | population run-epochs/s | speed-up | ms per population step "
+          "| bound ms | fraction of bound | peak RSS MB (population) | peak RSS MB (sequential) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for cell in a.cells:
+        epochs = max(10, int(CELLS[cell][2] * a.scale))
+        seq = run_worker(cell, "sequential", 1, epochs, a.sequential)
+        seq_rate = seq["runs"] * seq["epochs"] / seq["cpu_s"]
+        for k in a.members:
+            pop = run_worker(cell, "population", k, epochs, a.sequential)
+            rate = pop["runs"] * pop["epochs"] / pop["cpu_s"]
+            step_ms = 1e3 * pop["cpu_s"] / pop["epochs"]
+            bound_ms = 1e3 * step_bound_s(cell, k, rates)
+            print(f"| {cell} | {k} | {seq_rate:.0f} | {rate:.0f} | {rate / seq_rate:.2f} | {step_ms:.2f} | "
+                  f"{bound_ms:.3f} | {bound_ms / step_ms:.2f} | {pop['rss_mb']:.0f} | {seq['rss_mb']:.0f} |",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
