@@ -7,8 +7,9 @@ a population of K members (seeds 0..K-1, the HRTA 0.5→1.5 schedule, Adam) for 
 after a short warm-up, and another trains single runs (populations of one) one after the
 other; K sequential runs cost K times one run, so the sequential time per run is the mean
 over ``--sequential`` runs. Printed per cell and K: run-epochs per second both ways, the
-speed-up, the process's peak RSS above its post-import baseline, and the fraction of the
-machine's bound that the population's step reaches.
+speed-up, the peak resident memory while training above the resident memory just before
+(sampled every millisecond from /proc/self/statm), and the fraction of the machine's bound
+that the population's step reaches.
 
 The bound: this machine's single-core rates are measured first (a large float32 copy:
 bytes per second; a 1024² float32 matmul: flops per second). One fused step of a member
@@ -24,9 +25,9 @@ CPU time (time.process_time) is reported, one torch thread.
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
+import threading
 import time
 
 CELLS = {
@@ -54,6 +55,30 @@ def spec(cell: str, seed: int, epochs: int) -> dict:
             "training": TRAINING}
 
 
+class PeakRSS:
+    """The largest resident memory (MB) of this process while the block runs, sampled."""
+
+    def __enter__(self):
+        self.base = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self):
+        while not self._stop.wait(0.001):
+            self.peak = max(self.peak, self._rss())
+
+    @staticmethod
+    def _rss() -> float:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def worker(cell: str, mode: str, members: int, epochs: int, sequential: int) -> dict:
     """In this process: a warm-up, then one population of ``members`` (mode 'population') or
     ``sequential`` single runs one after the other (mode 'sequential'), timed."""
@@ -64,21 +89,21 @@ def worker(cell: str, mode: str, members: int, epochs: int, sequential: int) -> 
 
     torch.set_num_threads(1)
     data = make_problem(CELLS[cell][0]).make_dataset(0)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     warm = max(4, epochs // 20)
     if mode == "population":
         train_population(data, [spec(cell, k, warm) for k in range(members)])
-        cpu = time.process_time()
-        train_population(data, [spec(cell, k, epochs) for k in range(members)])
-        cpu, runs = time.process_time() - cpu, members
+        with PeakRSS() as rss:
+            cpu = time.process_time()
+            train_population(data, [spec(cell, k, epochs) for k in range(members)])
+            cpu, runs = time.process_time() - cpu, members
     else:
         train_population(data, [spec(cell, 0, warm)])
-        cpu = time.process_time()
-        for k in range(sequential):
-            train_population(data, [spec(cell, k, epochs)])
-        cpu, runs = time.process_time() - cpu, sequential
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"cpu_s": cpu, "runs": runs, "epochs": epochs, "rss_mb": peak - base}
+        with PeakRSS() as rss:
+            cpu = time.process_time()
+            for k in range(sequential):
+                train_population(data, [spec(cell, k, epochs)])
+            cpu, runs = time.process_time() - cpu, sequential
+    return {"cpu_s": cpu, "runs": runs, "epochs": epochs, "rss_mb": rss.peak - rss.base}
 
 
 def machine_rates() -> dict:
@@ -129,7 +154,7 @@ def main() -> None:
     print(f"machine, one core: copy {rates['bytes_per_s'] / 1e9:.1f} GB/s (read + write), "
           f"1024² float32 matmul {rates['flops_per_s'] / 1e9:.1f} GFLOP/s")
     print("| cell | K | sequential run-epochs/s | population run-epochs/s | speed-up | ms per population step "
-          "| bound ms | fraction of bound | peak RSS MB (population) | peak RSS MB (sequential) |")
+          "| bound ms | fraction of bound | memory MB (population) | memory MB (one run) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for cell in a.cells:
         epochs = max(10, int(CELLS[cell][2] * a.scale))
@@ -141,7 +166,7 @@ def main() -> None:
             step_ms = 1e3 * pop["cpu_s"] / pop["epochs"]
             bound_ms = 1e3 * step_bound_s(cell, k, rates)
             print(f"| {cell} | {k} | {seq_rate:.0f} | {rate:.0f} | {rate / seq_rate:.2f} | {step_ms:.2f} | "
-                  f"{bound_ms:.3f} | {bound_ms / step_ms:.2f} | {pop['rss_mb']:.0f} | {seq['rss_mb']:.0f} |",
+                  f"{bound_ms:.3f} | {bound_ms / step_ms:.2f} | {pop['rss_mb']:.1f} | {seq['rss_mb']:.1f} |",
                   flush=True)
 
 
