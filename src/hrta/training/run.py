@@ -2,6 +2,7 @@
 fit, and the history of every run with the facts that reporting reads (label, baseline,
 stages, reference loss, experiment)."""
 
+import json
 import logging
 import math
 import resource
@@ -75,7 +76,12 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
                          for spec, sched in zip(specs, schedules)])
     data = {k: torch.as_tensor(dataset[k].values, dtype=dtype)
             for k in ("x_train", "y_train", "x_test", "y_test")}
-    lrs = np.array([learning_rates(spec["optimizer"], sched.total_epochs) for spec, sched in zip(specs, schedules)])
+    tables = {}  # one learning-rate table per distinct optimizer config (members often share one)
+    for spec in specs:
+        key = json.dumps(spec["optimizer"], sort_keys=True)
+        if key not in tables:
+            tables[key] = learning_rates(spec["optimizer"], schedules[0].total_epochs)
+    lrs = np.array([tables[json.dumps(spec["optimizer"], sort_keys=True)] for spec in specs])
     resamplers = ([problem.resampler(spec["data_seed"], spec["seed"]) for spec in specs]
                   if problem.resample else None)
     module = PopulationModule(net, problem, schedules, specs[0]["optimizer"]["algorithm"], lrs, data,
