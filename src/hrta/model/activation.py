@@ -18,8 +18,10 @@ def homotopy_activation(z: torch.Tensor, s: float) -> torch.Tensor:
     return F.leaky_relu(z, negative_slope=1.0 - check_s(s))
 
 
-def _slope_product(xt, w, v, s: float, chunk: int, transpose: bool) -> torch.Tensor:
-    """S @ v (n x p) or S^T @ v (m x p) for S = slope_s(xt w^T), chunk elements of S at a time.
+def chunked_slope_product(xt, w, v, s: float, chunk: int, transpose: bool) -> torch.Tensor:
+    """S @ v (n x p) or S^T @ v (m x p) for S = slope_s(xt w^T), chunk elements of S at a time
+    (no autograd: ``slope_product`` is the differentiable form; the population kernel calls
+    this one per member).
 
     S = (1 - s) + s B with B = (xt w^T > 0), so S @ v = (1 - s) 1 sum(v) + s B @ v. Each
     chunk of xt w^T is written into one reused buffer, turned into B in place and
@@ -57,7 +59,7 @@ class SlopeProduct(torch.autograd.Function):
     def forward(ctx, xt, w, v, s, chunk, transpose):
         ctx.save_for_backward(xt, w)
         ctx.s, ctx.chunk, ctx.transpose = s, chunk, transpose
-        return _slope_product(xt, w, v, s, chunk, transpose)
+        return chunked_slope_product(xt, w, v, s, chunk, transpose)
 
     @staticmethod
     def backward(ctx, grad):
@@ -67,7 +69,7 @@ class SlopeProduct(torch.autograd.Function):
         if torch.is_grad_enabled():  # create_graph: record the product for a further derivative
             grad_v = SlopeProduct.apply(xt, w, grad, ctx.s, ctx.chunk, not ctx.transpose)
         else:
-            grad_v = _slope_product(xt, w, grad, ctx.s, ctx.chunk, not ctx.transpose)
+            grad_v = chunked_slope_product(xt, w, grad, ctx.s, ctx.chunk, not ctx.transpose)
         return None, None, grad_v, None, None, None
 
 

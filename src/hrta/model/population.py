@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from hrta.model.activation import _slope_product
+from hrta.model.activation import chunked_slope_product
 from hrta.model.network import TwoLayerNet
 from hrta.model.schedule import check_s
 
@@ -42,7 +42,7 @@ def population_slope_product(xt, w, v, s, s_list, chunk: int, transpose: bool) -
     tensor and the same values as floats (``s_list``)."""
     k_members, n, m = xt.shape[0], xt.shape[1], w.shape[1]
     if n * m > chunk:  # one member at a time, in row chunks (the single-network kernel)
-        return torch.stack([_slope_product(xt[k], w[k], v[k], s_list[k], chunk, transpose)
+        return torch.stack([chunked_slope_product(xt[k], w[k], v[k], s_list[k], chunk, transpose)
                             for k in range(k_members)])
     group = max(1, chunk // (n * m))
     if group >= k_members:
