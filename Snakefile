@@ -4,6 +4,7 @@
 from pathlib import Path
 
 import hrta.pipeline.config
+import hrta.pipeline.resources
 
 if not workflow.overwrite_configfiles:
     hrta.pipeline.config.read_yaml(
@@ -18,6 +19,9 @@ _validated = hrta.pipeline.config.validate(
 )
 config.clear()
 config.update(_validated)
+hrta.pipeline.resources.check_memory(
+    config
+)  # before any job: a config too big for the machine
 
 
 include: "workflow/rules/common.smk"

@@ -10,6 +10,7 @@ import yaml
 from conftest import ROOT, SCHEMA
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.pipeline.grid import jobs, runs
+from hrta.pipeline.resources import check_memory
 
 
 def _exp(cfg):
@@ -44,6 +45,16 @@ BAD = {
                           "experiments.sin1d.optimizers[0].algorithm"),
     "non-positive learning rate": (lambda c: _exp(c)["optimizers"][0].update(lr=0.0),
                                    "experiments.sin1d.optimizers[0].lr"),
+    "nan learning rate": (lambda c: _exp(c)["optimizers"][0].update(lr=float("nan")),
+                          "experiments.sin1d.optimizers[0].lr"),
+    "infinite learning rate": (lambda c: _exp(c)["optimizers"][0].update(lr=float("inf")),
+                               "experiments.sin1d.optimizers[0].lr"),
+    "infinite decay factor": (lambda c: _exp(c)["optimizers"][0]["decay"].update(gamma=float("-inf")),
+                              "experiments.sin1d.optimizers[0].decay.gamma"),
+}
+TOO_BIG = {  # valid configs that the memory check stops before any job (hrta.pipeline.resources)
+    "width 10^12": (lambda c: _exp(c).update(widths=[20, 10**12]), "'experiments.sin1d.widths'"),
+    "limit below one job": (lambda c: c.update(limits={"memory_mb": 500}), "limits.memory_mb = 500"),
 }
 
 
@@ -54,6 +65,21 @@ def test_validate_names_the_key(ci_config, case):
     with pytest.raises(ConfigError) as err:
         validate(ci_config, SCHEMA)
     assert f"'{key}'" in str(err.value)
+
+
+@pytest.mark.parametrize("case", sorted(TOO_BIG))
+def test_memory_check_names_the_key_and_estimate(ci_config, case):
+    mutate, key = TOO_BIG[case]
+    mutate(ci_config)
+    config = validate(ci_config, SCHEMA)
+    with pytest.raises(ConfigError, match=r"needs an estimated [\d,]+ MB, above the limit") as err:
+        check_memory(config)
+    assert key in str(err.value)
+
+
+def test_memory_check_passes_every_profile():
+    for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
+        check_memory(load(profile, SCHEMA))
 
 
 def test_valid_profiles_and_defaults(ci_config):
@@ -79,7 +105,7 @@ def _snakemake(workdir, *args):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", sorted(BAD) + ["malformed yaml"])
+@pytest.mark.parametrize("case", sorted(BAD) + sorted(TOO_BIG) + ["malformed yaml"])
 def test_workflow_stops_before_any_job(tmp_path, ci_config, case):
     """The real command line: non-zero exit, the key named, nothing under results/."""
     if case == "malformed yaml":
@@ -87,7 +113,7 @@ def test_workflow_stops_before_any_job(tmp_path, ci_config, case):
         (tmp_path / "config.yaml").write_text("training: {threads: 1\nexperiments: [\n")
         proc, key = _snakemake(tmp_path), "config.yaml"
     else:
-        mutate, key = BAD[case]
+        mutate, key = {**BAD, **TOO_BIG}[case]
         mutate(ci_config)
         (tmp_path / "bad.yaml").write_text(yaml.safe_dump(ci_config))
         proc = _snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml"))

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from hrta.model.network import TwoLayerNet
+from hrta.model.network import TwoLayerNet, initial_network
 
 
 def _net(width, seed=0, **kw):
@@ -55,3 +55,15 @@ def test_set_s_keeps_parameters():
 def test_rejects_bad_bias_mode():
     with pytest.raises(ValueError, match="bias"):
         TwoLayerNet(1, 3, bias="shift")
+
+
+def test_widths_of_one_seed_draw_independent_streams():
+    """No weight of the m = 100 run of a seed recurs among the m = 1000 run's (float64:
+    distinct independent draws coincide with probability ~1e-10)."""
+    training = {"bias": "augment", "dtype": "float64", "kernel": "fused", "chunk": 2**18}
+    for dim in (1, 3):
+        small, large = (initial_network(dim, m, 0, training) for m in (100, 1000))
+        shared = set(small.w.detach().flatten().tolist()) & set(large.w.detach().flatten().tolist())
+        assert not shared, f"dim {dim}: {len(shared)} weights shared"
+    again = initial_network(3, 100, 0, training, s=0.5)
+    assert torch.equal(again.w, small.w) and torch.equal(again.a, small.a)

@@ -7,10 +7,12 @@ import pytest
 import torch
 
 from conftest import SCHEMA, TRAINING
+from hrta.model.network import initial_network
 from hrta.pipeline.config import ConfigError, validate
 from hrta.problems import make_problem
 from hrta.problems.points import points
 from hrta.problems.ritz import POISSON_NEUMANN
+from hrta.reporting.facts import compared_loss
 from hrta.training.run import train
 
 PDE = POISSON_NEUMANN.pde
@@ -117,7 +119,8 @@ def test_ritz_loss_value_and_gradient(kernel, s):
 
 def test_resampling_is_deterministic_and_fresh():
     draw = make_problem({**CFG, "resample": True}).resampler(data_seed=0, run_seed=1)
-    x0, f0 = draw(0)
+    x0, f0, ref0 = draw(0)
+    assert ref0 == pytest.approx(PDE.exact_energy(x0))
     np.testing.assert_array_equal(x0, draw(0)[0])
     assert not np.array_equal(x0, draw(1)[0])
     assert not np.array_equal(x0, make_problem({**CFG, "resample": True}).resampler(0, 2)(0)[0])
@@ -137,6 +140,31 @@ def test_training_with_resampling_is_reproducible():
     assert np.isfinite(a["loss"].values).all()
     fixed = train(ds, {**spec, "problem": {**cfg, "resample": False}})
     assert fixed["loss"].values[0] != a["loss"].values[0]  # epoch 0 used fresh points
+
+
+def test_resampled_energy_gap_compares_like_with_like():
+    """With redrawn points the gap is E(u) - E(u*) on each epoch's own points (not on the
+    fixed grid, whose E(u*) differs by the quadrature noise), and the gap on the fixed test
+    points is recorded too."""
+    cfg = {**CFG, "resample": True}
+    problem = make_problem(cfg)
+    ds = problem.make_dataset(0)
+    spec = {"experiment": "poisson", "method": "relu", "problem": cfg, "data_seed": 0,
+            "width": 16, "seed": 0, "eval_every": 5, "schedule": [{"s": 1.0, "epochs": 10}],
+            "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "none"}},
+            "training": {**TRAINING, "dtype": "float64"}}
+    hist = train(ds, spec)
+    draw = problem.resampler(0, 0)
+    for epoch in (0, 7, 10):
+        x = draw(min(epoch, 9))[0]  # entry 10 (after training) is on the last epoch's points
+        assert float(hist["loss_reference"][epoch]) == pytest.approx(PDE.exact_energy(x), rel=1e-12)
+    gap = compared_loss(hist.assign_coords(loss_is_gap=ds["loss_is_gap"]))
+    np.testing.assert_allclose(gap, hist["loss"] - hist["loss_reference"])
+    net = initial_network(2, 16, 0, spec["training"])
+    x_test = torch.as_tensor(ds["x_test"].values)
+    at_init = problem.loss(net, x_test, torch.as_tensor(PDE.source(ds["x_test"].values))).item()
+    assert float(hist["test_gap"][0]) == pytest.approx(at_init - PDE.exact_energy(ds["x_test"].values), rel=1e-10)
+    assert np.isfinite(hist["test_gap"]).all() and hist["test_gap"].sizes["eval_epoch"] == 3
 
 
 @pytest.mark.parametrize("change, key", [

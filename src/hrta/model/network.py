@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -66,11 +67,17 @@ class TwoLayerNet(nn.Module):
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
+def init_seed(width: int, seed: int) -> int:
+    """The generator seed of (width, seed): its own stream per width, so that runs of one seed
+    at two widths share no random numbers; every method of a (width, seed) starts alike."""
+    return int(np.random.SeedSequence((seed, width)).generate_state(1, np.uint64)[0])
+
+
 def initial_network(in_dim: int, width: int, seed: int, training: dict, s: float = 1.0) -> TwoLayerNet:
     """The network a run of this width and seed starts from (``training``: the config's
     training block: bias, dtype, kernel, chunk); the one place both training and the theory
     checks build it."""
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(init_seed(width, seed))
     return TwoLayerNet(in_dim, width, s=s, bias=training["bias"], generator=generator,
                        dtype=DTYPES[training["dtype"]], kernel=training["kernel"],
                        chunk=training["chunk"])

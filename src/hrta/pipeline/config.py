@@ -2,6 +2,7 @@
 express. Imports no torch, so every Snakemake start stays light."""
 
 import copy
+import math
 from pathlib import Path
 
 import jsonschema
@@ -64,9 +65,23 @@ def _expected(err) -> str:
     return f"{err.validator} {err.validator_value!r}"
 
 
+def check_finite(value, path=()) -> None:
+    """ConfigError naming the first number of the config that is nan or infinite."""
+    if isinstance(value, dict):
+        for name, sub in value.items():
+            check_finite(sub, (*path, name))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            check_finite(sub, (*path, i))
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"config key '{_key(path)}': {value} is not a finite number"
+                          " (expected: a finite number)")
+
+
 def check_semantics(config: dict) -> None:
-    """Checks beyond the schema: unique names, valid schedules, buildable problems,
-    figure names unique across experiments."""
+    """Checks beyond the schema: finite numbers, unique names, valid schedules, buildable
+    problems, figure names unique across experiments."""
+    check_finite(config)
     for exp_name, exp in config["experiments"].items():
         base = f"experiments.{exp_name}"
         for group in ("methods", "optimizers"):

@@ -8,15 +8,21 @@ results; override them per rule with ``--set-resources train:runtime=...``.
 """
 
 import math
+import os
 
 from hrta.model.schedule import Schedule
+from hrta.pipeline import grid
+from hrta.pipeline.config import ConfigError
 from hrta.training.populations import population_bytes, populations
 
+MB = 2**20
 PROCESS_MB = 1000          # Python, torch and Lightning, measured at about 470 MB resident
 START_MIN = 5              # minutes for the job's start (imports, data) and the output
 EPOCH_S = 5e-3             # Lightning's cost of one step, seconds
 ELEMENT_S = 50e-9          # seconds per (training point x width x feature) and epoch
 SAFETY = 2                 # multiplies the compute estimate
+THEORY_GRAMS = 16          # n x n float64 matrices alive at once in the NTK spectra
+THEORY_JACOBIANS = 4       # n x m float64 matrices of the empirical NTK at initialisation
 
 
 def _sizes(spec: dict) -> tuple[int, int, int, int]:
@@ -31,7 +37,47 @@ def _groups(specs: list[dict]) -> list[list[dict]]:
 
 def mem_mb(specs: list[dict]) -> int:
     """Memory (MB): the process plus the bound of the job's largest population."""
-    return PROCESS_MB + math.ceil(max(population_bytes(g[0], len(g)) for g in _groups(specs)) / 2**20)
+    return PROCESS_MB + math.ceil(max(population_bytes(g[0], len(g)) for g in _groups(specs)) / MB)
+
+
+def theory_mb(config: dict, experiment: str) -> int:
+    """Memory (MB) of the experiment's NTK spectra: Gram matrices on at most
+    ``theory.max_points`` inputs, and the empirical NTK of its widest network."""
+    exp = config["experiments"][experiment]
+    n = min(exp["problem"]["n_train"], config["theory"]["max_points"])
+    big = THEORY_GRAMS * n * n + THEORY_JACOBIANS * n * max(exp["widths"])
+    return PROCESS_MB + math.ceil(8 * big / MB)
+
+
+def memory_limit_mb(config: dict) -> int:
+    """``limits.memory_mb``, with 'auto' meaning this machine's physical memory."""
+    limit = config["limits"]["memory_mb"]
+    if limit == "auto":
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // MB
+    return limit
+
+
+def check_memory(config: dict) -> None:
+    """ConfigError, before any job runs, if a training job or a theory check of the config
+    is estimated to need more memory than ``limits.memory_mb`` allows; names the key."""
+    limit = memory_limit_mb(config)
+    need = {}
+    for (exp, job) in grid.jobs(config):
+        key = f"experiments.{exp}.widths"
+        est = mem_mb(grid.job_specs(config, exp, job))
+        if est > need.get(key, (0, ""))[0]:
+            need[key] = (est, f"training job {exp}/{job}")
+    for exp in config["experiments"]:
+        est = theory_mb(config, exp)
+        if est > need.get(f"experiments.{exp}.widths", (0, ""))[0]:
+            need[f"experiments.{exp}.widths"] = (est, f"the NTK spectra of {exp}")
+    for key, (est, what) in need.items():
+        if est > limit:
+            raise ConfigError(
+                f"config key '{key}': {what} needs an estimated {est:,} MB, above the limit of "
+                f"{limit:,} MB (limits.memory_mb = {config['limits']['memory_mb']!r}); lower the width, "
+                "the point counts (problem.n_train, n_test, theory.max_points) or training.chunk, "
+                "or raise limits.memory_mb")
 
 
 def runtime_min(specs: list[dict]) -> int:

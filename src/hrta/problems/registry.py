@@ -78,15 +78,21 @@ class Problem:
         return ds
 
     def reference_loss(self, x_train: np.ndarray, x_test: np.ndarray) -> float:
-        """The loss of the exact solution by the loss's quadrature (0 for regression)."""
+        """The loss of the exact solution on the training points, or on the test points when
+        the training points are redrawn every epoch (each epoch's own is then recorded)."""
+        return self.point_reference(x_test if self.resample else x_train)
+
+    def point_reference(self, x: np.ndarray) -> float:
+        """The loss of the exact solution by the quadrature of points x (0 for regression)."""
         return 0.0
 
     def resampler(self, data_seed: int, run_seed: int):
-        """epoch -> (x, target) drawn afresh: stream (2, run_seed, epoch) of the data seed."""
+        """epoch -> (x, target, point_reference(x)) drawn afresh: stream (2, run_seed, epoch)
+        of the data seed."""
         def draw(epoch: int):
             seq = np.random.SeedSequence(data_seed, spawn_key=(2, run_seed, epoch))
             x = points(self.train_points, self.n_train, self.dim, np.random.default_rng(seq))
-            return x, self.target(x)
+            return x, self.target(x), self.point_reference(x)
         return draw
 
     def loss(self, model, x, y):

@@ -28,10 +28,14 @@ def switch_epochs(ds: xr.Dataset) -> list[int]:
 
 
 def compared_loss(ds: xr.Dataset, name: str = "loss") -> xr.DataArray:
-    """A loss variable as compared: minus the reference loss when the loss is a gap."""
-    if bool(ds["loss_is_gap"]):
-        return ds[name] - float(ds["reference_loss"])
-    return ds[name]
+    """A loss variable as compared: minus the reference loss when the loss is a gap, on the
+    same points (each epoch's own, ``loss_reference``, when they are redrawn every epoch)."""
+    if not bool(ds["loss_is_gap"]):
+        return ds[name]
+    if "loss_reference" in ds:
+        ref = ds["loss_reference"]
+        return ds[name] - (ref if "epoch" in ds[name].dims else ref.isel(epoch=-1, drop=True))
+    return ds[name] - float(ds["reference_loss"])
 
 
 def loss_label(ds: xr.Dataset) -> str:

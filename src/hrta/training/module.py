@@ -35,12 +35,15 @@ class PopulationModule(L.LightningModule):
     test error every ``eval_every`` epochs are kept per member in buffers; a member whose
     loss is not finite at an evaluation epoch is recorded as diverged and frozen (its
     parameters zeroed, its learning rate 0); the others go on unaffected.
-    ``resamplers`` (one per member, or None) draw fresh training points every epoch.
+    ``resamplers`` (one per member, or None) draw fresh training points every epoch; the
+    loss of the exact solution on each epoch's points is then kept too (``reference_history``)
+    and, given ``test_gap`` = (source on the test points, loss of the exact solution there),
+    so is the loss gap on the fixed test points every ``eval_every`` epochs.
     """
 
     def __init__(self, net: PopulationNet, problem, schedules: list[Schedule], algorithm: str,
                  lrs: np.ndarray, data: dict, eval_every: int, reset_at_switch: list[bool],
-                 resamplers=None):
+                 resamplers=None, test_gap=None):
         super().__init__()
         epochs = {sched.total_epochs for sched in schedules}
         if len(epochs) != 1:
@@ -50,6 +53,7 @@ class PopulationModule(L.LightningModule):
         self.net, self.problem, self.schedules, self.algorithm = net, problem, schedules, algorithm
         self.lrs, self.eval_every, self.reset_at_switch = np.asarray(lrs), eval_every, reset_at_switch
         self.resamplers = resamplers
+        self.reference_history = np.full((self.epochs + 1, net.size), math.nan)
         k = net.size
         x_train = data.pop("x_train")
         self.register_buffer("x_train", x_train.expand(k, *x_train.shape).contiguous(), persistent=False)
@@ -59,6 +63,14 @@ class PopulationModule(L.LightningModule):
         self.eval_epochs = list(range(0, self.epochs, eval_every)) + [self.epochs]
         self.register_buffer("error_history", torch.full((len(self.eval_epochs), k), math.nan),
                              persistent=False)
+        self.test_gap = test_gap is not None
+        if self.test_gap:
+            source, self.test_reference = test_gap
+            x_test = self.x_test.expand(k, *self.x_test.shape).contiguous()
+            self.register_buffer("x_test_members", x_test, persistent=False)
+            self.register_buffer("source_test", source, persistent=False)
+            self.register_buffer("gap_history", torch.full((len(self.eval_epochs), k), math.nan),
+                                 persistent=False)
         self.register_buffer("active", torch.ones(k, dtype=torch.bool), persistent=False)
         self.live = np.ones(k, dtype=bool)  # the same, on the host
         self.lr_history = np.full((self.epochs, k), math.nan)
@@ -83,8 +95,9 @@ class PopulationModule(L.LightningModule):
             opt.reset([k for k in switched if self.reset_at_switch[k]])
         if self.resamplers is not None:
             drawn = [draw(epoch) for draw in self.resamplers]
-            self.x_train = torch.as_tensor(np.stack([x for x, _ in drawn])).to(self.x_train)
-            self.y_train = torch.as_tensor(np.stack([y for _, y in drawn])).to(self.y_train)
+            self.x_train = torch.as_tensor(np.stack([x for x, _, _ in drawn])).to(self.x_train)
+            self.y_train = torch.as_tensor(np.stack([y for _, y, _ in drawn])).to(self.y_train)
+            self.reference_history[epoch] = self.reference_history[self.epochs] = [r for _, _, r in drawn]
         losses = self.problem.loss(net, self.x_train, self.y_train)
         everyone = self.live.all()
         self.loss_history[epoch] = losses.detach() if everyone else torch.where(self.active, losses.detach(), math.nan)
@@ -106,6 +119,10 @@ class PopulationModule(L.LightningModule):
         with torch.no_grad():
             errors = self.problem.test_error(self.net, self.x_test, self.y_test)
         self.error_history[slot] = torch.where(self.active, errors, math.nan)
+        if self.test_gap:
+            with torch.enable_grad():
+                gaps = self.problem.loss(self.net, self.x_test_members, self.source_test).detach()
+            self.gap_history[slot] = torch.where(self.active, gaps - self.test_reference, math.nan)
 
     def _stop_diverged(self, losses: torch.Tensor) -> list[int]:
         """Record the live members whose loss is not finite and stop them; return them."""

@@ -84,9 +84,13 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
     lrs = np.array([tables[json.dumps(spec["optimizer"], sort_keys=True)] for spec in specs])
     resamplers = ([problem.resampler(spec["data_seed"], spec["seed"]) for spec in specs]
                   if problem.resample else None)
+    test_gap = None
+    if problem.resample and problem.loss_is_gap:
+        source = torch.as_tensor(problem.target(dataset["x_test"].values), dtype=dtype)
+        test_gap = (source, float(dataset["reference_loss"]))
     module = PopulationModule(net, problem, schedules, specs[0]["optimizer"]["algorithm"], lrs, data,
                               specs[0]["eval_every"], [training["optimizer_state_at_switch"] == "reset"] * len(specs),
-                              resamplers)
+                              resamplers, test_gap)
     with warnings.catch_warnings():
         # Not for this fit: one batch per epoch is the design (hints on loader workers and
         # the logging interval), a SLURM node's srun is not for Lightning to use here, and
@@ -144,6 +148,13 @@ def history(module: PopulationModule, k: int, spec: dict, dataset: xr.Dataset) -
                 "experiment": spec["experiment"],
                 "reference_loss": dataset["reference_loss"], "loss_is_gap": dataset["loss_is_gap"]},
     )
+    if module.resamplers is not None:
+        ds["loss_reference"] = ("epoch", module.reference_history[:, k], {
+            "long_name": f"{module.problem.loss_name} of the exact solution on the epoch's points",
+            "description": "the points are redrawn every epoch; loss - loss_reference is the gap"})
+    if module.test_gap:
+        ds["test_gap"] = ("eval_epoch", module.gap_history[:, k].cpu().double().numpy(), {
+            "long_name": f"{module.problem.loss_name} gap E(u) - E(u*) on the fixed test points"})
     ds = ds.assign_coords(method_facts(schedule))
     ds["loss"].attrs.update(long_name=module.problem.loss_name,
                             description="loss at the start of each epoch; entry E is after training")
