@@ -33,6 +33,7 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/costs.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/theory.smk"
+include: "workflow/rules/regime.smk"
 
 
 # Light rules run on the submitting host under a cluster executor (no queue wait, no
@@ -58,3 +59,4 @@ rule all:
         expand("results/tables/table1.{ext}", ext=["csv", "md", "tex"]),
         expand("results/tables/compute_cost.{ext}", ext=["csv", "md"]),
         THEORY_OUTPUTS,
+        REGIME_OUTPUTS,

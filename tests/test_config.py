@@ -30,9 +30,6 @@ BAD = {
                   "experiments.sin1d.methods[1].schedule[1].s"),
     "s zero": (lambda c: _exp(c)["methods"][0]["schedule"][0].update(s=0),
                "experiments.sin1d.methods[0].schedule[0].s"),
-    "decreasing schedule": (lambda c: _exp(c)["methods"].append(
-        {"name": "down", "schedule": [{"s": 1.5, "epochs": 100}, {"s": 0.5, "epochs": 100}]}),
-        "experiments.sin1d.methods[4].schedule"),
     "stage epochs not positive": (lambda c: _exp(c)["methods"][0]["schedule"][0].update(epochs=0),
                                   "experiments.sin1d.methods[0].schedule[0].epochs"),
     "width not positive": (lambda c: _exp(c).update(widths=[20, -5]), "experiments.sin1d.widths[1]"),

@@ -3,15 +3,16 @@
 # their rule).
 
 import hrta.pipeline.grid as grid
+import hrta.pipeline.regimes
 import hrta.pipeline.resources
 
 PATHS = grid.PATHS
-EXPERIMENTS = list(config["experiments"])
+EXPERIMENTS = hrta.pipeline.regimes.paper_experiments(config)  # figures, tables, theory
 FIGURES = grid.figures(config)  # stem -> {"experiment", "metrics"}
 
 
 wildcard_constraints:
-    experiment="|".join(EXPERIMENTS),
+    experiment="|".join(config["experiments"]),
     job="[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*",
     figure="|".join(FIGURES),
 

@@ -14,10 +14,14 @@ from hrta.pipeline import scripts
 from hrta.pipeline.aggregate import combine, with_run_dims
 from hrta.pipeline.files import read_netcdf, write_netcdf, write_text
 from hrta.pipeline.provenance import stamp
+from hrta.pipeline.regimes import resolve_lr
 from hrta.training.run import train_runs
 
 
-def main(specs: list[dict], data: str, out: str, timings: str) -> None:
+def main(specs: list[dict], data: str, out: str, timings: str, spectra: str | None = None) -> None:
+    if spectra is not None:  # GD learning rates given as fractions of the stability limit
+        kernel = read_netcdf(spectra)
+        specs = [resolve_lr(spec, kernel) for spec in specs]
     histories, costs = train_runs(read_netcdf(data), specs)
     pieces, times = [], []
     for spec, hist, cost in zip(specs, histories, costs):
@@ -32,4 +36,5 @@ def main(specs: list[dict], data: str, out: str, timings: str) -> None:
 snakemake = scripts.rule_context(globals(), "train", __doc__)
 with scripts.logged(snakemake.log[0]):
     torch.set_num_threads(snakemake.config["training"]["threads"])  # not --cores: same numbers
-    main(snakemake.params.specs, snakemake.input[0], snakemake.output.runs, snakemake.output.timings)
+    main(snakemake.params.specs, snakemake.input.data, snakemake.output.runs, snakemake.output.timings,
+         snakemake.input.get("spectra"))

@@ -1,4 +1,6 @@
-"""Homotopy schedules: ordered stages (s, epochs) with s non-decreasing, s in (0, 2).
+"""Homotopy schedules: ordered stages (s, epochs), s in (0, 2). Theorem 1 assumes s never
+decreases; a decreasing schedule (e.g. 1.5 -> 1) is a valid experiment outside it, and its
+label says so.
 
 Free of torch, so that config validation (and every Snakemake start) stays light.
 """
@@ -37,8 +39,6 @@ class Schedule:
                 raise ValueError(f"stage {i}: {err}") from None
             if isinstance(st.epochs, bool) or not isinstance(st.epochs, int) or st.epochs < 1:
                 raise ValueError(f"stage {i}: epochs must be a positive integer, got {st.epochs!r}")
-            if i and st.s < stages[i - 1].s:
-                raise ValueError(f"stage {i}: s must not decrease, got {stages[i - 1].s} then {st.s}")
         self.stages = tuple(stages)
         self.boundaries = []  # first epoch of each stage
         start = 0
@@ -60,8 +60,14 @@ class Schedule:
         """True for plain ReLU training: one stage with s = 1."""
         return [st.s for st in self.stages] == [1.0]
 
+    @property
+    def is_monotone(self) -> bool:
+        """True when s never decreases from one stage to the next (Theorem 1's setting)."""
+        return all(a.s <= b.s for a, b in zip(self.stages, self.stages[1:]))
+
     def label(self) -> str:
-        """'ReLU' for the s = 1 baseline, else 'HRTA s1→s2→...'."""
+        """'ReLU' for the s = 1 baseline, else 'HRTA s1→s2→...', marked '(s decreasing)'
+        outside Theorem 1's assumption."""
         if self.is_baseline:
             return "ReLU"
-        return "HRTA " + "→".join(f"{st.s:g}" for st in self.stages)
+        return "HRTA " + "→".join(f"{st.s:g}" for st in self.stages) + ("" if self.is_monotone else " (s decreasing)")

@@ -12,7 +12,7 @@ from hrta.model.schedule import Schedule
 from hrta.problems import make_problem
 
 METRICS = ("loss", "test_error")  # what a figure row can show (history variables)
-THEORY_FIGURES = ("theorem1", "kernel_regime")  # figure stems of the theory rules
+THEORY_FIGURES = ("theorem1", "kernel_regime", "kernel_widths")  # figure stems of the theory rules
 
 
 class ConfigError(ValueError):
@@ -52,6 +52,10 @@ def validate(config: dict, schema_path) -> dict:
                           f" (expected: {_expected(err)})")
     for name, exp in config["experiments"].items():
         exp.setdefault("figures", [{"name": name, "metrics": list(METRICS)}])
+    check_regimes(config)
+    from hrta.pipeline import regimes  # here: it names this module's ConfigError
+
+    regimes.expand(config)
     check_semantics(config)
     return config
 
@@ -104,6 +108,7 @@ def check_semantics(config: dict) -> None:
              for name, exp in config["experiments"].items() for i, fig in enumerate(exp["figures"])]
     seen = {config["proof"]["figure"]: "proof.figure"}
     seen.update({stem: "theory" for stem in THEORY_FIGURES})
+    seen.update({f"regime_{name}": f"regimes.{name}" for name in config["regimes"]})
     for key, stem in stems:
         if stem in seen:
             raise ConfigError(f"config key '{key}': figure {stem!r} is already drawn by"
@@ -129,6 +134,22 @@ def check_theory(config: dict) -> None:
     if opt["algorithm"] != "gd":
         raise ConfigError(f"config key 'theory.kernel_regime.optimizer': {opt['name']!r} uses"
                           f" {opt['algorithm']} (expected: an optimizer with algorithm gd)")
+
+
+def check_regimes(config: dict) -> None:
+    """Each map names an experiment; GD stability fractions need a regression problem."""
+    for name, regime in config["regimes"].items():
+        exp = config["experiments"].get(name)
+        if exp is None:
+            raise ConfigError(f"config key 'regimes.{name}': no experiment named {name!r} to take the"
+                              f" problem from (expected: one of {sorted(config['experiments'])})")
+        for i, fam in enumerate(regime["optimizers"]):
+            key = f"regimes.{name}.optimizers[{i}]"
+            if ("lrs" in fam) == ("stability_fractions" in fam):
+                raise ConfigError(f"config key '{key}': give lrs or stability_fractions, not both or neither")
+            if "stability_fractions" in fam and (fam["family"] != "gd" or make_problem(exp["problem"]).loss_is_gap):
+                raise ConfigError(f"config key '{key}.stability_fractions': the limit 2n/lambda_max is"
+                                  " for gd on a regression problem (expected: typed lrs)")
 
 
 def by_name(items, name, key):

@@ -96,11 +96,17 @@ def figures(config: dict) -> dict:
             for name, exp in config["experiments"].items() for fig in exp["figures"]}
 
 
-def kernel_regime_specs(config: dict) -> list[dict]:
-    """Run specs of the kernel-regime comparison: theory.kernel_regime's experiment and
-    optimizer at the experiment's largest width, every method and seed."""
+def kernel_width_specs(config: dict) -> list[dict]:
+    """Run specs of the kernel-limit series: theory.kernel_regime's experiment and optimizer,
+    every width, method and seed."""
     choice = config["theory"]["kernel_regime"]
-    exp = choice["experiment"]
-    width = max(config["experiments"][exp]["widths"])
     return [run_spec(config, **r) for r in runs(config)
-            if r["experiment"] == exp and r["optimizer"] == choice["optimizer"] and r["width"] == width]
+            if r["experiment"] == choice["experiment"] and r["optimizer"] == choice["optimizer"]]
+
+
+def kernel_regime_specs(config: dict) -> list[dict]:
+    """Run specs of the kernel-regime comparison: the kernel-limit series at the experiment's
+    largest width."""
+    specs = kernel_width_specs(config)
+    width = max(spec["width"] for spec in specs)
+    return [spec for spec in specs if spec["width"] == width]

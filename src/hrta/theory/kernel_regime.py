@@ -74,3 +74,22 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
     ds["stable_lr"].attrs["description"] = ("2n / lambda_max(K_s): gradient descent on the kernel "
                                             "model is stable for learning rates below it (min over seeds)")
     return ds
+
+
+def width_series(dataset: xr.Dataset, specs: list[dict], histories: dict, kernel: str) -> xr.Dataset:
+    """Final training loss measured and predicted by the kernel regime at every width:
+    ``specs`` of one optimizer (all widths, methods, seeds), ``histories`` keyed by
+    (method, width, seed). Dims (width, method, seed); the method facts as coordinates."""
+    parts = []
+    for width in sorted({s["width"] for s in specs}):
+        mine = {(s["method"], s["seed"]): s for s in specs if s["width"] == width}
+        hist = {(m, seed): histories[m, width, seed] for m, seed in mine}
+        ds = kernel_regime(dataset, mine, hist, kernel)
+        parts.append(xr.Dataset({"measured_final_loss": ds["measured_loss"].isel(epoch=-1, drop=True),
+                                 "predicted_final_loss": ds["predicted_loss"].isel(epoch=-1, drop=True)})
+                     .expand_dims(width=[width]))
+    out = xr.concat(parts, "width")
+    out["measured_final_loss"].attrs["long_name"] = "final training loss of the trained network"
+    out["predicted_final_loss"].attrs["long_name"] = "final training loss of the network linearised at initialisation"
+    out.attrs.update(optimizer=specs[0]["optimizer"]["name"], kernel=kernel)
+    return out

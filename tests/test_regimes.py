@@ -1,0 +1,118 @@
+"""Regime maps (issue 15): the sweep generated into an experiment, GD learning rates from the
+kernel's stability limit, the map's axes, and the adjusted paired tests of its cells."""
+
+import copy
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from conftest import SCHEMA
+from hrta.pipeline import regimes
+from hrta.pipeline.config import ConfigError, validate
+from hrta.pipeline.grid import runs
+from hrta.reporting.regime import map_tests, section, with_tests
+
+REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "epochs": 100,
+          "optimizers": [{"family": "adam", "lrs": [1e-2, 1e-3]}, {"family": "gd", "stability_fractions": [0.5]}],
+          "switches": [0.25, 0.75], "schedules": [[0.5, 1.0], [1.5, 1.0]]}
+
+
+def _with_regime(ci_config, **change):
+    cfg = copy.deepcopy(ci_config)
+    cfg["regimes"] = {"sin1d": {**copy.deepcopy(REGIME), **change}}
+    return cfg
+
+
+def test_sweep_generates_baseline_control_and_every_schedule(ci_config):
+    cfg = validate(_with_regime(ci_config), SCHEMA)
+    exp = cfg["experiments"]["sin1d_regime"]
+    assert [o["name"] for o in exp["optimizers"]] == ["adam_lr0.01", "adam_lr0.001", "gd_f0.5"]
+    names = [m["name"] for m in exp["methods"]]
+    assert names == ["relu", "control", "hrta_0.5-1_at0.25", "hrta_0.5-1_at0.75",
+                     "hrta_1.5-1_at0.25", "hrta_1.5-1_at0.75"]
+    down = exp["methods"][-1]["schedule"]
+    assert down == [{"s": 1.5, "epochs": 75}, {"s": 1.0, "epochs": 25}]
+    assert exp["methods"][1]["schedule"] == [{"s": 1.5, "epochs": 100}]
+    assert exp["problem"] == cfg["experiments"]["sin1d"]["problem"] and exp["figures"] == []
+    assert "sin1d_regime" not in regimes.paper_experiments(cfg)
+    assert sum(r["experiment"] == "sin1d_regime" for r in runs(cfg)) == 3 * 6 * 1 * 6
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"optimizers": [{"family": "adam"}]}, "regimes.sin1d.optimizers[0]"),
+    ({"optimizers": [{"family": "adam", "stability_fractions": [0.5]}]},
+     "regimes.sin1d.optimizers[0].stability_fractions"),
+    ({"switches": [1.0]}, "regimes.sin1d.switches[0]"),
+    ({"schedules": [[0.5, 2.5]]}, "regimes.sin1d.schedules[0][1]"),
+    ({"seeds": []}, "regimes.sin1d.seeds"),
+])
+def test_bad_sweep_names_the_key(ci_config, change, key):
+    with pytest.raises(ConfigError) as err:
+        validate(_with_regime(ci_config, **change), SCHEMA)
+    assert f"'{key}'" in str(err.value)
+
+
+def test_regime_needs_an_experiment_and_gd_fractions_a_regression(ci_config):
+    cfg = _with_regime(ci_config)
+    cfg["regimes"]["nope"] = cfg["regimes"].pop("sin1d")
+    with pytest.raises(ConfigError, match="'regimes.nope'"):
+        validate(cfg, SCHEMA)
+    cfg = _with_regime(ci_config)
+    cfg["regimes"]["poisson"] = cfg["regimes"].pop("sin1d")
+    with pytest.raises(ConfigError, match=r"regimes\.poisson\.optimizers\[1\]\.stability_fractions"):
+        validate(cfg, SCHEMA)
+
+
+def test_gd_rate_is_the_fraction_of_the_smallest_limit_over_the_map():
+    spectra = xr.Dataset({"lambda_max": (("part", "s"), [[1.0, 2.0, 4.0], [100.0, 200.0, 400.0]])},
+                         coords={"part": ["ntk", "output"], "s": [0.5, 1.0, 1.5]}, attrs={"n_used": 100})
+    spec = {"optimizer": {"name": "gd_f0.5", "algorithm": "gd", "stability_fraction": 0.5,
+                          "stability_s": [0.5, 1.0]}, "schedule": [{"s": 1.0, "epochs": 3}]}
+    # 2n / lambda_max over s in {0.5, 1}: min(200, 100) = 100; half of it
+    assert regimes.resolve_lr(spec, spectra)["optimizer"]["lr"] == pytest.approx(50.0)
+    typed = {"optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3}, "schedule": []}
+    assert regimes.resolve_lr(typed, spectra) is typed
+
+
+def _fake_map(ratio_by_seed: np.ndarray, cells: int) -> xr.Dataset:
+    """A map of ``cells`` switch points, one optimizer, width and schedule; HRTA's loss is
+    ReLU's divided by ratio_by_seed in every cell; the control equals ReLU."""
+    seeds = np.arange(len(ratio_by_seed))
+    relu = 1.0 + 0.1 * seeds
+    hrta = np.broadcast_to(relu / ratio_by_seed, (1, 1, cells, 1, len(seeds)))
+    zeros = np.zeros_like(hrta, dtype=np.int8)
+    dims = ("optimizer", "schedule", "switch", "width", "seed")
+    return xr.Dataset(
+        {"final_loss": (dims, hrta), "diverged": (dims, zeros),
+         "relu_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
+         "relu_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8)),
+         "control_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
+         "control_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8))},
+        coords={"optimizer": ["gd_f0.5"], "schedule": ["hrta_0.5-1"], "switch": np.linspace(0.1, 0.9, cells),
+                "width": [100], "seed": seeds, "family": ("optimizer", ["gd"]),
+                "setting": ("optimizer", ["0.5 × 2n/λmax"]), "schedule_label": ("schedule", ["HRTA 0.5→1"]),
+                "loss_is_gap": np.int8(0), "reference_loss": 0.0, "control_s": 1.5},
+        attrs={"regime": "fake"})
+
+
+def test_adjustment_decides_as_its_arithmetic_says():
+    """8 seeds, HRTA 2x lower on every seed of 20 cells: each raw p is the floor 2/2^8;
+    Benjamini-Hochberg keeps every cell at it (holds), Holm multiplies by 20 (undecided)."""
+    ds = _fake_map(np.full(8, 2.0), cells=20)
+    bh, holm = map_tests(ds, 0.05, "bh"), map_tests(ds, 0.05, "holm")
+    np.testing.assert_allclose(bh["vs_relu_p_value"], 2 / 2**8)
+    assert (bh["vs_relu_verdict"] == "holds").all() and (bh["vs_relu_raw_verdict"] == "holds").all()
+    assert (holm["vs_relu_verdict"] == "undecided").all()
+    np.testing.assert_allclose(holm["vs_relu_p_adjusted"], 20 * 2 / 2**8)
+    assert (bh["vs_control_verdict"] == "holds").all() and (bh["control_vs_relu_verdict"] == "undecided").all()
+
+
+def test_mirror_image_is_contradicted_and_reported():
+    ds = _fake_map(np.full(8, 0.5), cells=3)
+    tested = with_tests(ds, 0.05, "bh")
+    assert (tested["vs_relu_verdict"] == "contradicted").all()
+    np.testing.assert_allclose(tested["vs_relu_median_ratio"], 0.5)
+    text = section({"fake": tested})
+    assert "| gd | HRTA 0.5→1 | 0 | 3 | 0 | 3 | m = 100: robust: HRTA higher in all 3 decided |" in text
+    assert "2/2^8 = 0.0078" in text

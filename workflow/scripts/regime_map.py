@@ -1,0 +1,22 @@
+"""Build a regime map from its experiment's aggregate: the runs on the map's axes and the
+paired test of every cell (raw and adjusted p-values, verdicts).
+
+By hand: python workflow/scripts/regime_map.py regime=sin1d [--configfile FILE]
+"""
+
+from hrta.pipeline import scripts
+from hrta.pipeline.files import read_netcdf, write_netcdf
+from hrta.pipeline.provenance import stamp
+from hrta.pipeline.regimes import map_dataset
+from hrta.reporting.regime import with_tests
+
+
+def main(aggregate: str, regime: dict, out: str) -> None:
+    ds = map_dataset(read_netcdf(aggregate), regime)
+    tested = with_tests(ds, regime["alpha"], regime["adjust"])
+    write_netcdf(stamp(tested, {"regime": regime}), out)
+
+
+snakemake = scripts.rule_context(globals(), "regime_map", __doc__)
+with scripts.logged(snakemake.log[0]):
+    main(snakemake.input[0], snakemake.params.regime, snakemake.output[0])
