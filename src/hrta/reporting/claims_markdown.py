@@ -100,7 +100,8 @@ def _verdicts(rows: list, names=paired.VERDICTS) -> dict:
 
 
 def _verdict_text(row: dict) -> str:
-    return row["verdict"] + (f": {row['reason']}" if row["reason"] else "")
+    reason = row["reason"].replace("the method", "HRTA").replace("the baseline", "ReLU")
+    return row["verdict"] + (f": {reason}" if reason else "")
 
 
 def _interval(row: dict) -> str:

@@ -101,12 +101,16 @@ def _undecided_reason(test: dict, counts: dict, alpha: float) -> str:
     if not test["p_value"] < alpha:
         return "not significant"
     if test["statistic"] > 0 and counts["only_method_diverged"]:
-        return f"the method diverged alone on {counts['only_method_diverged']} seeds"
+        return f"the method diverged alone on {_seeds(counts['only_method_diverged'])}"
     if test["statistic"] < 0 and counts["only_baseline_diverged"]:
-        return f"the baseline diverged alone on {counts['only_baseline_diverged']} seeds"
+        return f"the baseline diverged alone on {_seeds(counts['only_baseline_diverged'])}"
     if test["statistic"] == 0:
         return "no direction"
     return ""
+
+
+def _seeds(n: int) -> str:
+    return f"{n} seed" + ("" if n == 1 else "s")
 
 
 def _no_test(why: str) -> dict:

@@ -74,7 +74,9 @@ def _seeds(block_rows) -> str:
     ns = sorted({int(r.n_seeds) for r in cells})
     diverged = sum(int(r.n_diverged) for r in cells)
     seeds = f"n = {ns[0]} seeds per cell" if len(ns) == 1 else f"n = {ns[0]} to {ns[-1]} seeds per cell"
-    return seeds + (f"; {diverged} runs diverged" if diverged else "; no run diverged")
+    if not diverged:
+        return seeds + "; no run diverged"
+    return seeds + (f"; {diverged} run diverged" if diverged == 1 else f"; {diverged} runs diverged")
 
 
 def _title(quantity: str, gap: bool) -> str:

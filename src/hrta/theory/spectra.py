@@ -7,7 +7,6 @@ import xarray as xr
 from hrta.model.network import initial_network
 from hrta.theory import ntk
 
-
 PART_MEANING = {"output": "output layer, λ_a: gradient in the output weights a",
                 "first": "first layer, λ_w: gradient in the first-layer weights w",
                 "ntk": "whole NTK, the sum of the two"}
