@@ -29,16 +29,16 @@ def _bottom_line(rep: dict) -> list[str]:
     out += [f"C1, an HRTA schedule ends with a lower training loss than ReLU: of {len(rows)} settings "
             f"(experiment × optimizer × width × schedule), {counts['holds']} hold, {counts['contradicted']} are "
             f"contradicted and {counts['undecided']} are undecided at level {rep['settings']['alpha']}."
-            + _holm_sentence(rows, rep["settings"]["alpha"]), "",
-            "| experiment | optimizer | settings | hold | contradicted | undecided | reading |",
-            "|---|---|---:|---:|---:|---:|---|"]
-    for (exp, opt), sub in _groups(rows, ("experiment", "optimizer")).items():
-        c = _verdicts(sub)
-        out.append(f"| {exp} | {opt} | {len(sub)} | {c['holds']} | {c['contradicted']} | {c['undecided']} | "
-                   f"{_reading(sub)} |")
+            + _holm_sentence(rows, rep["settings"]["alpha"]), ""]
+    groups = list(_groups(rows, ("experiment", "optimizer")).items())
+    out += _pipe_table([("experiment", "l", lambda g: g[0][0]), ("optimizer", "l", lambda g: g[0][1]),
+                        ("settings", "r", lambda g: len(g[1]))]
+                       + [(name, "r", lambda g, v=v: _verdicts(g[1])[v])
+                          for name, v in zip(("hold", "contradicted", "undecided"), paired.VERDICTS)]
+                       + [("reading", "l", lambda g: _reading(g[1]))], groups)
     c2 = _verdicts(rep["C2"], ("grows", "shrinks", "undecided"))
-    out += ["", f"C2, the advantage grows with width: of {len(rep['C2'])} schedules × optimizers, it grows in "
-            f"{c2['grows']}, shrinks in {c2['shrinks']} and is undecided in {c2['undecided']}."]
+    out += ["", f"C2, the advantage grows with width: of {len(rep['C2'])} settings (experiment × optimizer × "
+            f"schedule), it grows in {c2['grows']}, shrinks in {c2['shrinks']} and is undecided in {c2['undecided']}."]
     if rep["theory"]:
         out += ["", theorem1_markdown.bottom_line(rep["theory"])]
     return out + [""]
@@ -49,8 +49,8 @@ def _holm_sentence(rows: list, alpha: float) -> str:
     if not decided:
         return ""
     kept = sum(1 for r in decided if r["p_holm"] < alpha)
-    return (f" After Holm's adjustment over all {sum(1 for r in rows if r['test'])} C1 tests, {kept} of these "
-            f"{len(decided)} decided settings stay below {alpha}.")
+    return (f" After Holm's adjustment over all {sum(1 for r in rows if r['test'])} C1 tests, {kept} of the "
+            f"{len(decided)} decided settings stay significant.")
 
 
 def _how_to_read(rep: dict) -> list[str]:
@@ -122,10 +122,28 @@ def _tests_caption(rows: list, what: str) -> tuple[str, bool]:
         caption = f"Test: {tests[0]}; estimate: {what or ESTIMATE[tests[0]]}."
         return caption, False
     named = [t for t in tests if t]
-    caption = ("Tests: " + "; ".join(f"{SHORT[t]}, {t}" for t in named) + "; none where too few pairs."
-               if named else "No test: too few pairs.")
+    if not named:
+        return "", False
+    caption = "Tests: " + "; ".join(f"{SHORT[t]}, {t}" for t in named) + "; none where too few pairs."
     estimates = "; ".join(f"{SHORT[t]}: {what or ESTIMATE[t]}" for t in named)
-    return caption + (f" Estimate, {estimates}." if estimates else ""), bool(named)
+    return caption + f" Estimate, {estimates}.", True
+
+
+def _pipe_table(columns: list, rows: list) -> list[str]:
+    """A GitHub pipe table; columns: (header, alignment 'l' or 'r', cell function of a row)."""
+    return (["| " + " | ".join(h for h, _, _ in columns) + " |",
+             "|" + "|".join("---:" if a == "r" else "---" for _, a, _ in columns) + "|"]
+            + ["| " + " | ".join(str(f(r)) for _, _, f in columns) + " |" for r in rows])
+
+
+def _shared_reason(rows: list) -> str:
+    """The reason every undecided row gives, when they all give the same ('' otherwise)."""
+    reasons = {r["reason"] for r in rows if r["verdict"] == "undecided"}
+    return _verdict_text({"verdict": "", "reason": reasons.pop()})[2:] if len(reasons) == 1 else ""
+
+
+def _verdict_column(shared: str):
+    return ("verdict", "l", (lambda r: r["verdict"]) if shared else _verdict_text)
 
 
 def _c1_section(rep: dict) -> list[str]:
@@ -135,19 +153,23 @@ def _c1_section(rep: dict) -> list[str]:
         return out + ["Not assessed: no ReLU baseline.", ""]
     for (exp,), sub in _groups(rows, ("experiment",)).items():
         caption, test_column = _tests_caption(sub, "")
+        tested, shared = any(r["test"] for r in sub), _shared_reason(sub)
         seeds = sorted({r["n_seeds"] for r in sub})
-        out += [f"### {exp}", "", f"n = {'/'.join(map(str, seeds))} seeds per setting. {caption}", "",
-                "| optimizer | m | schedule | HRTA lower | median ratio | estimate | interval |"
-                + (" test |" if test_column else "") + " p | p Holm | diverged ReLU/HRTA | verdict |",
-                "|---|---:|---|---:|---:|---:|---|" + ("---|" if test_column else "") + "---:|---:|---:|---|"]
-        for r in sub:
-            out.append(f"| {r['optimizer']} | {r['width']} | {r['label']} | {r['n_lower']}/{r['n_seeds']} | "
-                       f"{num(r['median_ratio'])} | {num(_exp(r['estimate']))} | {_interval(r)} |"
-                       + (f" {SHORT[r['test']]} |" if test_column else "")
-                       + f" {num(r['p_value'])} | {num(r['p_holm'])} | "
-                       f"{r['only_baseline_diverged'] + r['both_diverged']}/"
-                       f"{r['only_method_diverged'] + r['both_diverged']} | {_verdict_text(r)} |")
-        out.append("")
+        columns = [("optimizer", "l", lambda r: r["optimizer"]), ("m", "r", lambda r: r["width"]),
+                   ("schedule", "l", lambda r: r["label"]),
+                   ("HRTA lower", "r", lambda r: f"{r['n_lower']}/{r['n_seeds']}"),
+                   ("median ratio", "r", lambda r: num(r["median_ratio"]))]
+        if tested:
+            columns += [("estimate", "r", lambda r: num(_exp(r["estimate"]))), ("interval", "l", _interval)]
+            columns += [("test", "l", lambda r: SHORT[r["test"]])] if test_column else []
+            columns += [("p", "r", lambda r: num(r["p_value"])), ("p Holm", "r", lambda r: num(r["p_holm"]))]
+        columns += [("diverged ReLU/HRTA", "r", lambda r: f"{r['only_baseline_diverged'] + r['both_diverged']}/"
+                                                          f"{r['only_method_diverged'] + r['both_diverged']}"),
+                    _verdict_column(shared)]
+        text = f"n = {'/'.join(map(str, seeds))} seeds per setting. " + (
+            caption if tested else f"No test: {shared or 'too few comparable pairs'}.")
+        out += [f"### {exp}", "", text + (f" Undecided rows: {shared}." if shared and tested else ""), ""]
+        out += _pipe_table(columns, sub) + [""]
     return out
 
 
@@ -158,17 +180,20 @@ def _c2_section(rep: dict) -> list[str]:
         return out + ["Not assessed: no ReLU baseline.", ""]
     caption, _ = _tests_caption(rows, "the Theil–Sen slope of the log ratio against log10 width, written as the "
                                       "factor by which the ratio changes per tenfold width")
+    shared = _shared_reason(rows)
     out += [caption + " Pairs: the (width, seed) pairs in the test. *grows* / *shrinks*: the test is "
-            "significant and τ is positive / negative.", "",
-            "| experiment | optimizer | schedule | median ratio by width | pairs | τ | p | factor per tenfold "
-            "width | interval | verdict |",
-            "|---|---|---|---|---:|---:|---:|---:|---|---|"]
-    for r in rows:
-        by_w = ", ".join(f"{w}: {num(v)}" for w, v in r["median_ratio_by_width"].items())
-        verdict = _verdict_text(r) + ("; HRTA behind ReLU at the largest width" if r["behind_at_largest_width"] else "")
-        out.append(f"| {r['experiment']} | {r['optimizer']} | {r['label']} | {by_w} | {r['n_points']} | "
-                   f"{num(r['tau'])} | {num(r['p_value'])} | {num(_exp(r['slope']))} | {_interval(r)} | {verdict} |")
-    return out + [""]
+            "significant and τ is positive / negative." + (f" Undecided rows: {shared}." if shared else ""), ""]
+    verdict = _verdict_column(shared)[2]
+    columns = [("experiment", "l", lambda r: r["experiment"]), ("optimizer", "l", lambda r: r["optimizer"]),
+               ("schedule", "l", lambda r: r["label"]),
+               ("median ratio by width", "l",
+                lambda r: ", ".join(f"{w}: {num(v)}" for w, v in r["median_ratio_by_width"].items())),
+               ("pairs", "r", lambda r: r["n_points"]), ("τ", "r", lambda r: num(r["tau"])),
+               ("p", "r", lambda r: num(r["p_value"])),
+               ("factor per tenfold width", "r", lambda r: num(_exp(r["slope"]))), ("interval", "l", _interval),
+               ("verdict", "l", lambda r: verdict(r) + ("; HRTA behind ReLU at the largest width"
+                                                        if r["behind_at_largest_width"] else ""))]
+    return out + _pipe_table(columns, rows) + [""]
 
 
 def _diverged_section(rep: dict) -> list[str]:
@@ -176,8 +201,8 @@ def _diverged_section(rep: dict) -> list[str]:
     out = ["## Diverged runs", ""]
     if not rows:
         return out + ["None: every run finished with a finite loss.", ""]
-    out += [f"{len(rows)} runs diverged, counted in the tests above:", "",
-            "| experiment | optimizer | method | m | seed | first non-finite epoch |", "|---|---|---|---:|---:|---:|"]
-    out += [f"| {r['experiment']} | {r['optimizer']} | {r['method']} | {r['width']} | {r['seed']} | {r['epoch']} |"
-            for r in rows]
+    out += [f"{len(rows)} runs diverged, counted in the tests above:", ""]
+    out += _pipe_table([(h, a, lambda r, k=k: r[k]) for h, a, k in (
+        ("experiment", "l", "experiment"), ("optimizer", "l", "optimizer"), ("method", "l", "method"),
+        ("m", "r", "width"), ("seed", "r", "seed"), ("first non-finite epoch", "r", "epoch"))], rows)
     return out + [""]
