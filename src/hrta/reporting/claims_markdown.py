@@ -181,8 +181,11 @@ def _c2_section(rep: dict) -> list[str]:
     caption, _ = _tests_caption(rows, "the Theil–Sen slope of the log ratio against log10 width, written as the "
                                       "factor by which the ratio changes per tenfold width")
     shared = _shared_reason(rows)
-    out += [caption + " Pairs: the (width, seed) pairs in the test. *grows* / *shrinks*: the test is "
-            "significant and τ is positive / negative." + (f" Undecided rows: {shared}." if shared else ""), ""]
+    left_out = sum(r["left_out"] for r in rows)
+    out += [caption + " Pairs: the (width, seed) pairs in the test; a run that diverged alone is the worst outcome "
+            "of its pair, as in C1, and a pair with no comparison, both runs diverged or a gap ≤ 0, is left out"
+            f" ({left_out} here). *grows* / *shrinks*: the test is significant and τ is positive / negative."
+            + (f" Undecided rows: {shared}." if shared else ""), ""]
     verdict = _verdict_column(shared)[2]
     columns = [("experiment", "l", lambda r: r["experiment"]), ("optimizer", "l", lambda r: r["optimizer"]),
                ("schedule", "l", lambda r: r["label"]),

@@ -104,8 +104,6 @@ def _undecided_reason(test: dict, counts: dict, alpha: float) -> str:
         return f"the method diverged alone on {_seeds(counts['only_method_diverged'])}"
     if test["statistic"] < 0 and counts["only_baseline_diverged"]:
         return f"the baseline diverged alone on {_seeds(counts['only_baseline_diverged'])}"
-    if test["statistic"] == 0:
-        return "no direction"
     return ""
 
 
