@@ -8,19 +8,18 @@ from pathlib import Path
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
-from hrta.reporting import claims
+from hrta.reporting import claims, claims_markdown
 from hrta.reporting.facts import by_experiment
 
 
-def main(aggregates: list[str], stem: str, settings: dict, theory: list[str]) -> None:
+def main(aggregates: list[str], stem: str, settings: dict, theory: str) -> None:
     aggs = by_experiment(read_netcdf(path) for path in aggregates)
-    extra = [{"source": path, "data": json.loads(Path(path).read_text())} for path in theory]
-    rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], extra)
+    rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], json.loads(Path(theory).read_text()))
     write_text(claims.to_json(rep), f"{stem}.json")
-    write_text(claims.markdown(rep), f"{stem}.md")
+    write_text(claims_markdown.markdown(rep), f"{stem}.md")
 
 
 snakemake = scripts.rule_context(globals(), "claims", __doc__)
 with scripts.logged(snakemake.log[0]):
     main(list(snakemake.input.aggregates), snakemake.output.md.removesuffix(".md"),
-         snakemake.params.settings, [snakemake.input.theory])
+         snakemake.params.settings, snakemake.input.theory)

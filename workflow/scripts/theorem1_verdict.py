@@ -1,5 +1,7 @@
 """Theorem 1's verdict as JSON: per experiment, is lambda_min of each analytic NTK part
-non-decreasing in s on the fine grid? With the numbers behind it.
+non-decreasing in s on the fine grid (judged on its own scale, "not decidable" where it is
+rounding noise)? With the numbers behind it and lambda_min, lambda_max at the schedules' s
+(infinite width and the finite networks at initialisation) for the claims report.
 
 By hand: python workflow/scripts/theorem1_verdict.py [--configfile FILE]
 """
@@ -9,7 +11,7 @@ import json
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
 from hrta.pipeline.provenance import git_commit, versions
-from hrta.theory.spectra import monotone_verdict
+from hrta.theory.spectra import at_s, combined, monotone_verdict
 
 
 def main(paths: list[str], tolerance: float, out: str) -> None:
@@ -17,8 +19,11 @@ def main(paths: list[str], tolerance: float, out: str) -> None:
               "provenance": {"git_commit": git_commit(), "versions": versions()}}
     for path in paths:
         ds = read_netcdf(path)
-        report["experiments"][str(ds["experiment"].values)] = monotone_verdict(ds, tolerance)
-    report["theorem1_holds"] = all(e["theorem1_holds"] for e in report["experiments"].values())
+        entry = monotone_verdict(ds, tolerance)
+        entry["at_s"] = at_s(ds, ds["s_empirical"].values, tolerance)
+        report["experiments"][str(ds["experiment"].values)] = entry
+    report["verdict"] = combined(e["verdict"] for e in report["experiments"].values())
+    report["theorem1_holds"] = report["verdict"] == "holds"
     write_text(json.dumps(report, indent=1) + "\n", out)
 
 

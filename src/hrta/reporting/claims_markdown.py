@@ -1,0 +1,211 @@
+"""The claims report as GitHub-flavoured Markdown (results/claims.md): a bottom line generated
+from the numbers, then one compact table per experiment for C1, one for C2, the diverged
+runs and the Theorem 1 tables (hrta.reporting.theorem1_markdown). Plain pipe tables, no HTML."""
+
+import math
+
+from hrta.reporting import paired, theorem1_markdown, trend
+from hrta.reporting.numbers import DASH, num
+
+SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall", None: "none"}
+ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of the Walsh averages of the log ratios",
+            paired.T_TEST: "the geometric-mean ratio, exp of the mean log ratio"}
+
+
+def markdown(rep: dict) -> str:
+    """The human-readable claims report."""
+    out = ["# Claims of the paper, checked against these results", ""]
+    out += _bottom_line(rep) + _how_to_read(rep) + _c1_section(rep) + _c2_section(rep) + _diverged_section(rep)
+    if rep["theory"]:
+        out += theorem1_markdown.section(rep["theory"])
+    return "\n".join(out)
+
+
+def _bottom_line(rep: dict) -> list[str]:
+    rows, out = rep["C1"], ["## Bottom line", ""]
+    if not rows:
+        return out + ["No experiment has a ReLU baseline (a single stage with s = 1): C1 and C2 not assessed.", ""]
+    counts = _verdicts(rows)
+    out += [f"C1, an HRTA schedule ends with a lower training loss than ReLU: of {len(rows)} settings "
+            f"(experiment × optimizer × width × schedule), {counts['holds']} hold, {counts['contradicted']} are "
+            f"contradicted and {counts['undecided']} are undecided at level {rep['settings']['alpha']}."
+            + _holm_sentence(rows, rep["settings"]["alpha"]), ""]
+    groups = list(_groups(rows, ("experiment", "optimizer")).items())
+    out += _pipe_table([("experiment", "l", lambda g: g[0][0]), ("optimizer", "l", lambda g: g[0][1]),
+                        ("settings", "r", lambda g: len(g[1]))]
+                       + [(name, "r", lambda g, v=v: _verdicts(g[1])[v])
+                          for name, v in zip(("hold", "contradicted", "undecided"), paired.VERDICTS)]
+                       + [("reading", "l", lambda g: _reading(g[1]))], groups)
+    c2 = _verdicts(rep["C2"], ("grows", "shrinks", "undecided"))
+    out += ["", f"C2, the advantage grows with width: of {len(rep['C2'])} settings (experiment × optimizer × "
+            f"schedule), it grows in {c2['grows']}, shrinks in {c2['shrinks']} and is undecided in {c2['undecided']}."]
+    if rep["theory"]:
+        out += ["", theorem1_markdown.bottom_line(rep["theory"])]
+    return out + [""]
+
+
+def _holm_sentence(rows: list, alpha: float) -> str:
+    decided = [r for r in rows if r["verdict"] != "undecided"]
+    if not decided:
+        return ""
+    kept = sum(1 for r in decided if r["p_holm"] < alpha)
+    return (f" After Holm's adjustment over all {sum(1 for r in rows if r['test'])} C1 tests, {kept} of the "
+            f"{len(decided)} decided settings stay significant.")
+
+
+def _how_to_read(rep: dict) -> list[str]:
+    s = rep["settings"]
+    return ["## How to read this", "",
+            f"Compared: {s['compared']}, paired {s['pairing']}; the ratio is ReLU/HRTA, above 1 when HRTA ends "
+            "lower. A diverged run is the worst outcome: inside the rank tests it counts as a difference "
+            "larger than any finite one. Verdicts, each at significance level "
+            f"{s['alpha']} with two-sided p-values: *holds*, the test is significant and its own statistic "
+            "says HRTA ends lower, and HRTA never diverged on a seed where ReLU finished; *contradicted*, "
+            "significant the other way, and ReLU never diverged on a seed where HRTA finished; *undecided*, "
+            "anything else, with the reason beside it. Intervals are at confidence "
+            f"{num(1 - s['alpha'])}. p Holm: adjusted over all C1 tests together.", ""]
+
+
+def _reading(sub: list) -> str:
+    """One sentence on one experiment and optimizer."""
+    holds = [r for r in sub if r["verdict"] == "holds"]
+    contra = [r for r in sub if r["verdict"] == "contradicted"]
+    if not holds and not contra:
+        reasons = sorted({r["reason"] for r in sub})
+        if all(r["test"] is None for r in sub):
+            return "no test: " + "; ".join(reasons)
+        return "no significant difference" if reasons == ["not significant"] else "undecided: " + "; ".join(reasons)
+    parts = []
+    if holds:
+        parts.append("HRTA lower with " + _where(holds))
+    if contra:
+        parts.append("HRTA higher with " + _where(contra))
+    return "; ".join(parts)
+
+
+def _where(rows: list) -> str:
+    by_label = _groups(rows, ("label",))
+    return ", ".join(f"{label} at m = {'/'.join(str(r['width']) for r in sub)}" for (label,), sub in by_label.items())
+
+
+def _groups(rows: list, keys: tuple) -> dict:
+    out = {}
+    for r in rows:
+        out.setdefault(tuple(r[k] for k in keys), []).append(r)
+    return out
+
+
+def _verdicts(rows: list, names=paired.VERDICTS) -> dict:
+    return {v: sum(1 for r in rows if r["verdict"] == v) for v in names}
+
+
+def _verdict_text(row: dict) -> str:
+    reason = row["reason"].replace("the method", "HRTA").replace("the baseline", "ReLU")
+    return row["verdict"] + (f": {reason}" if reason else "")
+
+
+def _interval(row: dict) -> str:
+    """The confidence interval of a log-scale estimate, as ratios."""
+    if math.isnan(row["ci_low"]):
+        return DASH
+    return f"{num(_exp(row['ci_low']))} to {num(_exp(row['ci_high']))}"
+
+
+def _exp(v: float) -> float:
+    return v if math.isnan(v) else math.exp(v)
+
+
+def _tests_caption(rows: list, what: str) -> tuple[str, bool]:
+    """'Test: …' naming the test once, and whether the table needs a test column."""
+    tests = list(dict.fromkeys(r["test"] for r in rows))
+    if len(tests) == 1 and tests[0] is not None:
+        caption = f"Test: {tests[0]}; estimate: {what or ESTIMATE[tests[0]]}."
+        return caption, False
+    named = [t for t in tests if t]
+    if not named:
+        return "", False
+    caption = "Tests: " + "; ".join(f"{SHORT[t]}, {t}" for t in named) + "; none where too few pairs."
+    estimates = "; ".join(f"{SHORT[t]}: {what or ESTIMATE[t]}" for t in named)
+    return caption + f" Estimate, {estimates}.", True
+
+
+def _pipe_table(columns: list, rows: list) -> list[str]:
+    """A GitHub pipe table; columns: (header, alignment 'l' or 'r', cell function of a row)."""
+    return (["| " + " | ".join(h for h, _, _ in columns) + " |",
+             "|" + "|".join("---:" if a == "r" else "---" for _, a, _ in columns) + "|"]
+            + ["| " + " | ".join(str(f(r)) for _, _, f in columns) + " |" for r in rows])
+
+
+def _shared_reason(rows: list) -> str:
+    """The reason every undecided row gives, when they all give the same ('' otherwise)."""
+    reasons = {r["reason"] for r in rows if r["verdict"] == "undecided"}
+    return _verdict_text({"verdict": "", "reason": reasons.pop()})[2:] if len(reasons) == 1 else ""
+
+
+def _verdict_column(shared: str):
+    return ("verdict", "l", (lambda r: r["verdict"]) if shared else _verdict_text)
+
+
+def _c1_section(rep: dict) -> list[str]:
+    rows = rep["C1"]
+    out = ["## C1: each HRTA schedule ends with a lower training loss than ReLU", ""]
+    if not rows:
+        return out + ["Not assessed: no ReLU baseline.", ""]
+    for (exp,), sub in _groups(rows, ("experiment",)).items():
+        caption, test_column = _tests_caption(sub, "")
+        tested, shared = any(r["test"] for r in sub), _shared_reason(sub)
+        seeds = sorted({r["n_seeds"] for r in sub})
+        columns = [("optimizer", "l", lambda r: r["optimizer"]), ("m", "r", lambda r: r["width"]),
+                   ("schedule", "l", lambda r: r["label"]),
+                   ("HRTA lower", "r", lambda r: f"{r['n_lower']}/{r['n_seeds']}"),
+                   ("median ratio", "r", lambda r: num(r["median_ratio"]))]
+        if tested:
+            columns += [("estimate", "r", lambda r: num(_exp(r["estimate"]))), ("interval", "l", _interval)]
+            columns += [("test", "l", lambda r: SHORT[r["test"]])] if test_column else []
+            columns += [("p", "r", lambda r: num(r["p_value"])), ("p Holm", "r", lambda r: num(r["p_holm"]))]
+        columns += [("diverged ReLU/HRTA", "r", lambda r: f"{r['only_baseline_diverged'] + r['both_diverged']}/"
+                                                          f"{r['only_method_diverged'] + r['both_diverged']}"),
+                    _verdict_column(shared)]
+        text = f"n = {'/'.join(map(str, seeds))} seeds per setting. " + (
+            caption if tested else f"No test: {shared or 'too few comparable pairs'}.")
+        out += [f"### {exp}", "", text + (f" Undecided rows: {shared}." if shared and tested else ""), ""]
+        out += _pipe_table(columns, sub) + [""]
+    return out
+
+
+def _c2_section(rep: dict) -> list[str]:
+    rows = rep["C2"]
+    out = ["## C2: the advantage grows with width", ""]
+    if not rows:
+        return out + ["Not assessed: no ReLU baseline.", ""]
+    caption, _ = _tests_caption(rows, "the Theil–Sen slope of the log ratio against log10 width, written as the "
+                                      "factor by which the ratio changes per tenfold width")
+    shared = _shared_reason(rows)
+    left_out = sum(r["left_out"] for r in rows)
+    out += [caption + " Pairs: the (width, seed) pairs in the test; a run that diverged alone is the worst outcome "
+            "of its pair, as in C1, and a pair with no comparison, both runs diverged or a gap ≤ 0, is left out"
+            f" ({left_out} here). *grows* / *shrinks*: the test is significant and τ is positive / negative."
+            + (f" Undecided rows: {shared}." if shared else ""), ""]
+    verdict = _verdict_column(shared)[2]
+    columns = [("experiment", "l", lambda r: r["experiment"]), ("optimizer", "l", lambda r: r["optimizer"]),
+               ("schedule", "l", lambda r: r["label"]),
+               ("median ratio by width", "l",
+                lambda r: ", ".join(f"{w}: {num(v)}" for w, v in r["median_ratio_by_width"].items())),
+               ("pairs", "r", lambda r: r["n_points"]), ("τ", "r", lambda r: num(r["tau"])),
+               ("p", "r", lambda r: num(r["p_value"])),
+               ("factor per tenfold width", "r", lambda r: num(_exp(r["slope"]))), ("interval", "l", _interval),
+               ("verdict", "l", lambda r: verdict(r) + ("; HRTA behind ReLU at the largest width"
+                                                        if r["behind_at_largest_width"] else ""))]
+    return out + _pipe_table(columns, rows) + [""]
+
+
+def _diverged_section(rep: dict) -> list[str]:
+    rows = rep["diverged"]
+    out = ["## Diverged runs", ""]
+    if not rows:
+        return out + ["None: every run finished with a finite loss.", ""]
+    out += [f"{len(rows)} runs diverged, counted in the tests above:", ""]
+    out += _pipe_table([(h, a, lambda r, k=k: r[k]) for h, a, k in (
+        ("experiment", "l", "experiment"), ("optimizer", "l", "optimizer"), ("method", "l", "method"),
+        ("m", "r", "width"), ("seed", "r", "seed"), ("first non-finite epoch", "r", "epoch"))], rows)
+    return out + [""]
