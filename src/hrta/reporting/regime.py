@@ -141,7 +141,8 @@ def _cells(ds, schedule=None):
             for sw in sel["switch"].values:
                 for w in sel["width"].values:
                     c = sel.sel(optimizer=o, schedule=sch, switch=sw, width=w)
-                    out.append({"optimizer": str(o), "family": str(c["family"].values), "setting": str(c["setting"].values),
+                    out.append({"optimizer": str(o), "family": str(c["family"].values),
+                                "setting": str(c["setting"].values),
                                 "schedule": str(sch), "label": str(c["schedule_label"].values), "switch": float(sw),
                                 "width": int(w), **{f: float(c[f"vs_relu_{f}"]) for f in (*FIELDS, "p_adjusted")},
                                 "verdict": str(c["vs_relu_verdict"].values)})
