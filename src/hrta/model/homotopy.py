@@ -29,7 +29,7 @@ class HomotopyActivation(nn.Module):
     (``inplace=True``) is given a copy of z when s != 1, since sigma_s needs z too.
     """
 
-    def __init__(self, base: nn.Module | Callable = None, s: float = 1.0):
+    def __init__(self, base: nn.Module | Callable | None = None, s: float = 1.0):
         super().__init__()
         base = nn.ReLU() if base is None else base
         if not callable(base):
