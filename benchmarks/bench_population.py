@@ -41,7 +41,8 @@ CELLS = {
                    "n_test": 10000, "test_points": "grid"}, 1000, 100),
 }
 TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "augment",
-            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 2**18, "population_mb": 2048}
+            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 2**18, "population_mb": 2048,
+            "log_every_s": 30}
 
 
 def spec(cell: str, seed: int, epochs: int) -> dict:

@@ -64,7 +64,7 @@ def make_spec(cell: dict, epochs: int, dtype: str, threads: int, kernel: str = "
                       "decay": {"kind": "step", "step_size": max(1, epochs // 3), "gamma": 0.5}},
         "training": {"threads": threads, "dtype": dtype, "accelerator": "cpu", "bias": "augment",
                      "optimizer_state_at_switch": "keep", "kernel": kernel, "chunk": 2**18,
-                     "population_mb": 2048},
+                     "population_mb": 2048, "log_every_s": 30},
     }
 
 
@@ -86,7 +86,7 @@ def plain_train(dataset, spec: dict) -> np.ndarray:
                     for k in ("x_train", "y_train", "x_test", "y_test"))
     opt = make_optimizer(net.parameters(), spec["optimizer"])
     sched = make_lr_scheduler(opt, spec["optimizer"])
-    epochs, every = schedule.total_epochs, spec["eval_every"]
+    epochs, every = schedule.total, spec["eval_every"]
     losses = torch.full((epochs + 1,), math.nan, dtype=dtype)
     errors = torch.full((len(range(0, epochs, every)) + 1,), math.nan, dtype=dtype)
     lrs = np.full(epochs, math.nan)

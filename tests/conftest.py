@@ -17,7 +17,7 @@ PROBLEM = {"name": "sin_sum", "dim": 1, "n_train": 50, "train_points": "grid",
            "n_test": 100, "test_points": "grid"}
 TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "augment",
             "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144,
-            "population_mb": 2048}
+            "population_mb": 2048, "log_every_s": 30}
 
 
 @pytest.fixture(scope="session")

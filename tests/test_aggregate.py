@@ -16,7 +16,7 @@ SCHEDULES = {"relu": [{"s": 1.0, "epochs": 4}],
 def _history(method, value, diverged=0):
     """A run history as hrta.training.run.history lays it out (method dim and facts)."""
     schedule = Schedule(SCHEDULES[method])
-    epochs = schedule.total_epochs
+    epochs = schedule.total
     ds = xr.Dataset({"loss": ("epoch", np.full(epochs + 1, value)),
                      "diverged": ((), diverged), "diverged_epoch": ((), -1)},
                     coords={"epoch": np.arange(epochs + 1), "experiment": "exp",

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
 TRAINING = {"threads": 1, "dtype": "float64", "accelerator": "cpu", "bias": "augment",
             "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144,
-            "population_mb": 2048}
+            "population_mb": 2048, "log_every_s": 30}
 
 
 def relu_parts(x):
@@ -131,16 +131,16 @@ def test_kernel_prediction_is_gradient_descent_on_the_linearised_network():
     n = len(y)
     net = initial_network(1, 8, 0, TRAINING)
     schedule = Schedule([{"s": 0.5, "epochs": 7}, {"s": 1.0, "epochs": 1}, {"s": 1.5, "epochs": 5}])
-    lrs = 0.4 * 0.9 ** np.arange(schedule.total_epochs)
+    lrs = 0.4 * 0.9 ** np.arange(schedule.total)
     init = {st.s: network_outputs(net, x, st.s) for st in schedule.stages}
     jac = {st.s: np.hstack(jacobian(net, x, st.s)) for st in schedule.stages}
     theta = np.zeros(jac[0.5].shape[1])  # displacement from theta_0
     expected = []
-    for epoch in range(schedule.total_epochs + 1):
+    for epoch in range(schedule.total + 1):
         s = schedule.s_at(epoch)
         r = init[s] + jac[s] @ theta - y
         expected.append(r @ r / (2 * n))
-        if epoch < schedule.total_epochs:
+        if epoch < schedule.total:
             theta -= lrs[epoch] / n * jac[s].T @ r
     predicted = ntk.kernel_prediction(ntk.empirical_basis(net, x), init, y, schedule, lrs)
     np.testing.assert_allclose(predicted, expected, rtol=1e-10)

@@ -7,6 +7,8 @@ and the peak RSS, go to a TSV.
 By hand: python workflow/scripts/train.py experiment=sin1d job=adam/m100 [--configfile FILE]
 """
 
+import sys
+
 import pandas as pd
 import torch
 
@@ -15,6 +17,7 @@ from hrta.pipeline.aggregate import combine, with_run_dims
 from hrta.pipeline.files import read_netcdf, write_netcdf, write_text
 from hrta.pipeline.provenance import stamp
 from hrta.pipeline.regimes import resolve_lr
+from hrta.training.progress import log_to
 from hrta.training.run import train_runs
 
 
@@ -35,6 +38,7 @@ def main(specs: list[dict], data: str, out: str, timings: str, spectra: str | No
 
 snakemake = scripts.rule_context(globals(), "train", __doc__)
 with scripts.logged(snakemake.log[0]):
+    log_to(sys.stderr)  # the job's log: a line per run's start and end, progress lines
     torch.set_num_threads(snakemake.config["training"]["threads"])  # not --cores: same numbers
     main(snakemake.params.specs, snakemake.input.data, snakemake.output.runs, snakemake.output.timings,
          snakemake.input.get("spectra"))

@@ -13,8 +13,14 @@ from torch.nn import functional as F
 from hrta.model.schedule import check_s
 
 
-def homotopy_activation(z: torch.Tensor, s: float) -> torch.Tensor:
-    """sigma_s(z): slope 1 for z > 0 and 1 - s for z < 0, i.e. one fused leaky ReLU."""
+def homotopy_activation(z: torch.Tensor, s) -> torch.Tensor:
+    """sigma_s(z): slope 1 for z > 0 and 1 - s for z < 0, i.e. one fused leaky ReLU.
+
+    ``s`` is a float, or a tensor of values broadcast against z (a population's per-member
+    s; not range-checked here, as its members' s are checked when set).
+    """
+    if isinstance(s, torch.Tensor):
+        return torch.where(z > 0, z, z * (1.0 - s))
     return F.leaky_relu(z, negative_slope=1.0 - check_s(s))
 
 

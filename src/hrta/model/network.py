@@ -1,4 +1,5 @@
-"""The two-layer homotopy network phi(x) = m^{-1/2} sum_k a_k sigma_s(w_k . x~)."""
+"""The two-layer homotopy network phi(x) = m^{-1/2} sum_k a_k sigma_s(w_k . x~): the
+homotopy activation (hrta.model.homotopy) of a ReLU in the paper's network."""
 
 import math
 
@@ -7,8 +8,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from hrta.model.activation import homotopy_activation, slope_product
-from hrta.model.schedule import check_s
+from hrta.model.activation import slope_product
+from hrta.model.homotopy import HomotopyActivation
 
 BIAS_MODES = ("augment", "none")
 KERNELS = ("fused", "autograd")
@@ -23,6 +24,9 @@ class TwoLayerNet(nn.Module):
     m^{-1/2} rowdot(x~, S @ (a * w)) with the slope matrix S formed ``chunk`` elements at a
     time (see hrta.model.activation); ``kernel="autograd"`` is the plain three-op formula. Both
     give the same function and gradients up to rounding, to any order of differentiation.
+    Its activation is ``self.activation``, a ReLU ``HomotopyActivation`` (so
+    ``hrta.set_s`` and ``HomotopySchedule`` drive this network as any other); the fused
+    kernel is that activation's network form.
     """
 
     def __init__(self, in_dim: int, width: int, *, s: float = 1.0, bias: str = "augment",
@@ -39,15 +43,20 @@ class TwoLayerNet(nn.Module):
             raise ValueError(f"in_dim and width must be positive, got {in_dim}, {width}")
         self.in_dim, self.width, self.bias = in_dim, width, bias
         self.kernel, self.chunk = kernel, chunk
-        self.s = check_s(s)
+        self.activation = HomotopyActivation(nn.ReLU(), s)
         feat = in_dim + (bias == "augment")
         self.w = nn.Parameter(torch.randn(width, feat, generator=generator, dtype=dtype))
         self.a = nn.Parameter(torch.randn(width, generator=generator, dtype=dtype))
         self.scale = 1.0 / math.sqrt(width)
 
+    @property
+    def s(self) -> float:
+        """The homotopy parameter of the activation."""
+        return self.activation.s
+
     def set_s(self, s: float) -> None:
         """Switch the homotopy parameter; the parameters are left untouched."""
-        self.s = check_s(s)
+        self.activation.s = s
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """x~: the inputs, with a column of ones appended in bias mode 'augment'."""
@@ -59,7 +68,7 @@ class TwoLayerNet(nn.Module):
         """Network output of shape (n,) for inputs of shape (n, in_dim)."""
         xt = self.features(x)
         if self.kernel == "autograd":
-            return (homotopy_activation(xt @ self.w.T, self.s) @ self.a) * self.scale
+            return (self.activation(xt @ self.w.T) @ self.a) * self.scale
         slopes_v = slope_product(xt, self.w, self.a[:, None] * self.w, self.s, self.chunk)
         return torch.linalg.vecdot(xt, slopes_v) * self.scale
 

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from hrta.model.activation import chunked_slope_product
+from hrta.model.activation import chunked_slope_product, homotopy_activation
 from hrta.model.network import TwoLayerNet
 from hrta.model.schedule import check_s
 
@@ -114,7 +114,7 @@ class PopulationNet(nn.Module):
         xt = self.features(x)
         if self.kernel == "autograd":
             z = torch.bmm(xt, self.w.transpose(1, 2))  # (K, n, m)
-            act = torch.where(z > 0, z, z * (1.0 - self.s)[:, None, None])
+            act = homotopy_activation(z, self.s[:, None, None])
             return torch.bmm(act, self.a[:, :, None])[..., 0] * self.scale
         v = PopulationSlopeProduct.apply(xt.detach(), self.w.detach(), self.a[:, :, None] * self.w,
                                          self.s, self.s_list, self.chunk, False)

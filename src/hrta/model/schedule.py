@@ -1,13 +1,21 @@
-"""Homotopy schedules: ordered stages (s, epochs), s in (0, 2). Theorem 1 assumes s never
+"""Homotopy schedules: ordered stages (s, length), s in (0, 2). Theorem 1 assumes s never
 decreases; a decreasing schedule (e.g. 1.5 -> 1) is a valid experiment outside it, and its
 label says so.
+
+A stage's length counts epochs (the project's runs) or optimizer steps (a
+``HomotopySchedule`` callback given steps). The one place that answers, at a position t
+of training: which stage and s are in force, whether t is a switch (s changes there) and
+whether the optimizer state is reset there; both the population trainer
+(hrta.training.module) and the callback (hrta.training.callback) ask it.
 
 Free of torch, so that config validation (and every Snakemake start) stays light.
 """
 
+import bisect
 from dataclasses import dataclass
 
 S_MIN, S_MAX = 0.0, 2.0
+UNITS = ("epochs", "steps")
 
 
 def check_s(s: float) -> float:
@@ -21,15 +29,33 @@ def check_s(s: float) -> float:
 @dataclass(frozen=True)
 class Stage:
     s: float
-    epochs: int
+    length: int  # epochs or optimizer steps: the schedule's unit
+
+
+def _stage(i: int, st, unit: str) -> Stage:
+    """A Stage from a Stage, a {s, <unit>} mapping or an (s, length) pair."""
+    if isinstance(st, Stage):
+        return st
+    if isinstance(st, dict):
+        if set(st) != {"s", unit}:
+            raise ValueError(f"stage {i}: expected the keys s and {unit}, got {sorted(st)}")
+        return Stage(float(st["s"]), st[unit])
+    if isinstance(st, (tuple, list)) and len(st) == 2:
+        return Stage(float(st[0]), st[1])
+    raise ValueError(f"stage {i}: expected {{s, {unit}}} or an (s, {unit}) pair, got {st!r}")
 
 
 class Schedule:
-    """An ordered list of stages; the baseline is the single stage s = 1."""
+    """An ordered list of stages; the baseline is the single stage s = 1.
 
-    def __init__(self, stages):
-        stages = [st if isinstance(st, Stage) else Stage(float(st["s"]), st["epochs"])
-                  for st in stages]
+    ``unit`` names what a stage's length counts ('epochs' or 'steps'); with
+    ``reset_at_switch`` the optimizer state is reset at every switch.
+    """
+
+    def __init__(self, stages, unit: str = "epochs", reset_at_switch: bool = False):
+        if unit not in UNITS:
+            raise ValueError(f"schedule unit must be one of {UNITS}, got {unit!r}")
+        stages = [_stage(i, st, unit) for i, st in enumerate(stages)]
         if not stages:
             raise ValueError("a schedule needs at least one stage")
         for i, st in enumerate(stages):
@@ -37,23 +63,32 @@ class Schedule:
                 check_s(st.s)
             except ValueError as err:
                 raise ValueError(f"stage {i}: {err}") from None
-            if isinstance(st.epochs, bool) or not isinstance(st.epochs, int) or st.epochs < 1:
-                raise ValueError(f"stage {i}: epochs must be a positive integer, got {st.epochs!r}")
-        self.stages = tuple(stages)
-        self.boundaries = []  # first epoch of each stage
+            if isinstance(st.length, bool) or not isinstance(st.length, int) or st.length < 1:
+                raise ValueError(f"stage {i}: {unit} must be a positive integer, got {st.length!r}")
+        self.stages, self.unit, self.reset_at_switch = tuple(stages), unit, bool(reset_at_switch)
+        self.boundaries = []  # first position of each stage
         start = 0
         for st in stages:
             self.boundaries.append(start)
-            start += st.epochs
-        self.total_epochs = start
+            start += st.length
+        self.total = start
+        self.switches = frozenset(b for i, b in enumerate(self.boundaries) if i and stages[i].s != stages[i - 1].s)
 
-    def s_at(self, epoch: int) -> float:
-        """The s in force during the given epoch (0-based); the last stage's s afterwards."""
-        current = self.stages[0].s
-        for start, st in zip(self.boundaries, self.stages):
-            if epoch >= start:
-                current = st.s
-        return current
+    def stage_at(self, t: int) -> int:
+        """Index of the stage in force at position t (0-based); the last stage's afterwards."""
+        return bisect.bisect_right(self.boundaries, t) - 1 if t >= 0 else 0
+
+    def s_at(self, t: int) -> float:
+        """The s in force at position t (0-based); the last stage's s afterwards."""
+        return self.stages[self.stage_at(t)].s
+
+    def is_switch(self, t: int) -> bool:
+        """Whether s changes at position t: t starts a stage whose s differs from the one before."""
+        return t in self.switches
+
+    def resets_at(self, t: int) -> bool:
+        """Whether the optimizer state is reset at position t (a switch, with reset_at_switch)."""
+        return self.reset_at_switch and t in self.switches
 
     @property
     def is_baseline(self) -> bool:

@@ -86,7 +86,7 @@ def runtime_min(specs: list[dict]) -> int:
     total = 0.0
     for group in _groups(specs):
         n, _, m, p = _sizes(group[0])
-        epochs = Schedule(group[0]["schedule"]).total_epochs
+        epochs = Schedule(group[0]["schedule"]).total
         total += epochs * (EPOCH_S + ELEMENT_S * len(group) * n * m * p)
     return START_MIN + math.ceil(SAFETY * total / 60)
 

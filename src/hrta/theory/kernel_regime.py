@@ -37,7 +37,7 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
     x, y = dataset["x_train"].values, dataset["y_train"].values
     methods = list(dict.fromkeys(m for m, _ in specs))
     seeds = sorted({s for _, s in specs})
-    epochs = max(Schedule(spec["schedule"]).total_epochs for spec in specs.values())
+    epochs = max(Schedule(spec["schedule"]).total for spec in specs.values())
     predicted = np.full((len(methods), len(seeds), epochs + 1), np.nan)
     measured = np.full_like(predicted, np.nan)
     limits = {}
@@ -47,7 +47,7 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
         net = initial_network(x.shape[1], spec["width"], spec["seed"], spec["training"])
         basis = analytic if kernel == "analytic" else ntk.empirical_basis(net, x)
         init = {st.s: network_outputs(net, x, st.s) for st in schedule.stages}
-        lrs = learning_rates(spec["optimizer"], schedule.total_epochs)
+        lrs = learning_rates(spec["optimizer"], schedule.total)
         i, j = methods.index(method), seeds.index(seed)
         with np.errstate(over="ignore", invalid="ignore"):  # an unstable lr overflows to inf
             loss = ntk.kernel_prediction(basis, init, y, schedule, lrs)

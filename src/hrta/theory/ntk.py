@@ -253,15 +253,15 @@ def kernel_prediction(basis: NTKBasis, init_outputs: dict, y, schedule: Schedule
     y = np.asarray(y, dtype=np.float64)
     lrs = np.asarray(lrs, dtype=np.float64)
     n = len(y)
-    if len(lrs) != schedule.total_epochs:
-        raise ValueError(f"need one learning rate per epoch ({schedule.total_epochs}), got {len(lrs)}")
+    if len(lrs) != schedule.total:
+        raise ValueError(f"need one learning rate per epoch ({schedule.total}), got {len(lrs)}")
     losses, moved = [], []  # moved: (s_p, sum_k eta_k r_k) of the stages done
     for start, stage in zip(schedule.boundaries, schedule.stages):
         r = np.asarray(init_outputs[stage.s], dtype=np.float64) - y
         for s_p, step in moved:
             r = r - basis.ntk(stage.s, s_p) @ step / n
         lam, vec = np.linalg.eigh(basis.ntk(stage.s))
-        eta = lrs[start:start + stage.epochs]
+        eta = lrs[start:start + stage.length]
         factors = 1.0 - eta[:, None] * lam[None, :] / n  # (epochs, n)
         decay = np.vstack([np.ones((1, n)), np.cumprod(factors, axis=0)])  # epochs + 1 rows
         coeff = vec.T @ r

@@ -1,6 +1,8 @@
-"""The training layer: the LightningModule that fits a network full batch under a
-homotopy schedule, the cut-down Trainer, and ``run.train``, which turns one run spec into
-its history (an xarray Dataset).
+"""The training layer: the LightningModule that fits a population of two-layer networks
+full batch, each member under its own homotopy schedule (``module``), which runs train
+together (``populations``), ``run`` (run specs in, one history per run out), the training
+logs (``progress``) and ``HomotopySchedule`` (``callback``), the HRTA schedule as a
+Lightning callback for any LightningModule.
 
 May import hrta.model and hrta.problems; knows nothing of files, jobs or the workflow.
 """

@@ -28,8 +28,9 @@ class EpochIndices:
 class PopulationModule(L.LightningModule):
     """Trains the K members of a population together, one Lightning step per epoch.
 
-    Member k follows ``schedules[k]`` (its s switches at its own stage boundaries, its
-    optimizer state reset there when ``reset_at_switch[k]``) with the learning rates
+    Member k follows ``schedules[k]`` (its s switches at its own switches, its optimizer
+    state is reset where the schedule says so: ``Schedule.is_switch``, ``resets_at``, the
+    same machinery as the ``HomotopySchedule`` callback) with the learning rates
     ``lrs[k]`` (one per epoch). The step minimises the sum of the members' losses, whose
     gradient in member k's parameters is member k's own. The loss of every epoch and the
     test error every ``eval_every`` epochs are kept per member in buffers; a member whose
@@ -42,16 +43,15 @@ class PopulationModule(L.LightningModule):
     """
 
     def __init__(self, net: PopulationNet, problem, schedules: list[Schedule], algorithm: str,
-                 lrs: np.ndarray, data: dict, eval_every: int, reset_at_switch: list[bool],
-                 resamplers=None, test_gap=None):
+                 lrs: np.ndarray, data: dict, eval_every: int, resamplers=None, test_gap=None):
         super().__init__()
-        epochs = {sched.total_epochs for sched in schedules}
+        epochs = {sched.total for sched in schedules}
         if len(epochs) != 1:
             raise ValueError(f"population members must train for the same epochs, got {sorted(epochs)}")
         self.epochs = epochs.pop()
         self.automatic_optimization = False
         self.net, self.problem, self.schedules, self.algorithm = net, problem, schedules, algorithm
-        self.lrs, self.eval_every, self.reset_at_switch = np.asarray(lrs), eval_every, reset_at_switch
+        self.lrs, self.eval_every = np.asarray(lrs), eval_every
         self.resamplers = resamplers
         self.reference_history = np.full((self.epochs + 1, net.size), math.nan)
         k = net.size
@@ -74,7 +74,6 @@ class PopulationModule(L.LightningModule):
         self.register_buffer("active", torch.ones(k, dtype=torch.bool), persistent=False)
         self.live = np.ones(k, dtype=bool)  # the same, on the host
         self.lr_history = np.full((self.epochs, k), math.nan)
-        self.s_of_epoch = [[sched.s_at(e) for e in range(self.epochs)] for sched in schedules]
         self.diverged_at = [-1] * k
 
     def configure_optimizers(self):
@@ -88,11 +87,10 @@ class PopulationModule(L.LightningModule):
 
     def training_step(self, batch, batch_idx):
         epoch, net, opt = int(batch), self.net, self.opt
-        s = [row[epoch] for row in self.s_of_epoch]
-        if s != net.s_list:
-            switched = [k for k, (new, old) in enumerate(zip(s, net.s_list)) if new != old]
-            net.set_s(s)
-            opt.reset([k for k in switched if self.reset_at_switch[k]])
+        switched = [k for k, sched in enumerate(self.schedules) if sched.is_switch(epoch)]
+        if switched:
+            net.set_s([sched.s_at(epoch) for sched in self.schedules])
+            opt.reset([k for k in switched if self.schedules[k].resets_at(epoch)])
         if self.resamplers is not None:
             drawn = [draw(epoch) for draw in self.resamplers]
             self.x_train = torch.as_tensor(np.stack([x for x, _, _ in drawn])).to(self.x_train)

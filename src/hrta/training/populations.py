@@ -23,7 +23,7 @@ ITEM_BYTES = {"float32": 4, "float64": 8}
 
 def population_key(spec: dict) -> tuple:
     """Runs with the same key may train as one population."""
-    return (spec["width"], spec["optimizer"]["algorithm"], Schedule(spec["schedule"]).total_epochs,
+    return (spec["width"], spec["optimizer"]["algorithm"], Schedule(spec["schedule"]).total,
             spec["eval_every"])
 
 

@@ -13,12 +13,14 @@ import lightning as L
 import numpy as np
 import torch
 import xarray as xr
+from lightning.pytorch.utilities.warnings import PossibleUserWarning
 
 from hrta.model.network import DTYPES, initial_network
 from hrta.model.optimizers import learning_rates
 from hrta.model.population import PopulationNet
 from hrta.model.schedule import Schedule
 from hrta.problems import make_problem
+from hrta.training import progress
 from hrta.training.module import PopulationModule
 from hrta.training.populations import population_key, populations
 
@@ -26,10 +28,23 @@ ACCELERATORS = ("cpu", "gpu", "auto")  # training.accelerator
 STATE_AT_SWITCH = ("keep", "reset")  # training.optimizer_state_at_switch
 
 
+# Warnings from Lightning that are not this project's to act on, each matched by category,
+# the module it is attributed to and its message: Lightning's own use of torch's deprecated
+# LeafSpec (lightning.pytorch.utilities._pytree, at every fit), and the hint that a SLURM
+# node's srun is not used (one process per population is the design).
+LIGHTNING_WARNINGS = (
+    (FutureWarning, r"lightning\.pytorch\.utilities\._pytree", r"`isinstance\(treespec, LeafSpec\)` is deprecated"),
+    (PossibleUserWarning, r"lightning\.", r"The `srun` command is available"),
+)
+
+
 def quiet_lightning() -> None:
-    """Silence Lightning's start-up banners (accelerator, tips)."""
+    """Silence Lightning's start-up banners (accelerator, tips) and the warnings of
+    ``LIGHTNING_WARNINGS`` (call inside ``warnings.catch_warnings``)."""
     for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    for category, module, message in LIGHTNING_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=category, module=module)
 
 
 def train(dataset: xr.Dataset, spec: dict) -> xr.Dataset:
@@ -41,14 +56,17 @@ def train_runs(dataset: xr.Dataset, specs: list[dict]) -> tuple[list[xr.Dataset]
     """Train every run of a job, each population in one fit. Returns the histories in the
     order of ``specs`` and one timing record per run: its population's index and size, the
     population's wall and CPU seconds divided by its members, and the process's peak RSS
-    (MB) after the population."""
+    (MB) after the population. Logs each run's start and end (hrta.training.progress)."""
     out, times = [None] * len(specs), [None] * len(specs)
-    for index, group in enumerate(populations(specs)):
+    groups = populations(specs)
+    for index, group in enumerate(groups):
+        progress.log_start([specs[i] for i in group], index, len(groups))
         cpu, wall = time.process_time(), time.perf_counter()
         histories = train_population(dataset, [specs[i] for i in group])
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         for i, hist in zip(group, histories):
+            progress.log_end(specs[i], hist, wall, len(group))
             out[i] = hist
             times[i] = {"population": index, "members": len(group), "wall_s": wall / len(group),
                         "cpu_s": cpu / len(group), "peak_rss_mb": rss}
@@ -60,17 +78,18 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
 
     Each spec (hrta.pipeline.grid.run_spec) holds: experiment, problem, data_seed, width,
     seed, method, schedule (list of {s, epochs}), optimizer, eval_every and the training
-    block (dtype, bias, accelerator, optimizer_state_at_switch, kernel, chunk), the same
-    for all. Every member starts from its own seed's initial network and follows its own
-    schedule and learning rates. Torch's thread count is the caller's (set once per process).
+    block (dtype, bias, accelerator, optimizer_state_at_switch, kernel, chunk,
+    log_every_s), the same for all. Every member starts from its own seed's initial network
+    and follows its own schedule and learning rates; progress is logged every log_every_s
+    seconds. Torch's thread count is the caller's (set once per process).
     """
     if len({population_key(spec) for spec in specs}) != 1:
         raise ValueError("a population's runs must share width, optimizer algorithm, epochs and eval_every")
-    quiet_lightning()
     training = specs[0]["training"]
     dtype = DTYPES[training["dtype"]]
     problem = make_problem(specs[0]["problem"])
-    schedules = [Schedule(spec["schedule"]) for spec in specs]
+    reset = training["optimizer_state_at_switch"] == "reset"
+    schedules = [Schedule(spec["schedule"], reset_at_switch=reset) for spec in specs]
     dim = dataset.sizes["dim"]
     net = PopulationNet([initial_network(dim, spec["width"], spec["seed"], training, s=sched.s_at(0))
                          for spec, sched in zip(specs, schedules)])
@@ -80,7 +99,7 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
     for spec in specs:
         key = json.dumps(spec["optimizer"], sort_keys=True)
         if key not in tables:
-            tables[key] = learning_rates(spec["optimizer"], schedules[0].total_epochs)
+            tables[key] = learning_rates(spec["optimizer"], schedules[0].total)
     lrs = np.array([tables[json.dumps(spec["optimizer"], sort_keys=True)] for spec in specs])
     resamplers = ([problem.resampler(spec["data_seed"], spec["seed"]) for spec in specs]
                   if problem.resample else None)
@@ -89,19 +108,15 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
         source = torch.as_tensor(problem.target(dataset["x_test"].values), dtype=dtype)
         test_gap = (source, float(dataset["reference_loss"]))
     module = PopulationModule(net, problem, schedules, specs[0]["optimizer"]["algorithm"], lrs, data,
-                              specs[0]["eval_every"], [training["optimizer_state_at_switch"] == "reset"] * len(specs),
-                              resamplers, test_gap)
+                              specs[0]["eval_every"], resamplers, test_gap)
     with warnings.catch_warnings():
-        # Not for this fit: one batch per epoch is the design (hints on loader workers and
-        # the logging interval), a SLURM node's srun is not for Lightning to use here, and
-        # Lightning's own use of a deprecated torch pytree check is not ours to fix.
-        for message in ("num_workers", "log_every_n_steps", "srun", "LeafSpec"):
-            warnings.filterwarnings("ignore", message=f".*{message}")
+        quiet_lightning()
         trainer = L.Trainer(
             accelerator=training["accelerator"], devices=1, max_epochs=1,
             precision="64-true" if dtype == torch.float64 else "32-true",
             logger=False, enable_checkpointing=False, enable_progress_bar=False,
             enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
+            callbacks=[progress.Progress(training["log_every_s"])],
         )
         trainer.fit(module)
     return [history(module, k, spec, dataset) for k, spec in enumerate(specs)]
@@ -126,9 +141,9 @@ def history(module: PopulationModule, k: int, spec: dict, dataset: xr.Dataset) -
     """The per-epoch record of member k of a trained population (epoch 0..E, eval_epoch),
     with the method's and the experiment's facts as coordinates."""
     schedule = module.schedules[k]
-    epochs = schedule.total_epochs
+    epochs = schedule.total
     epoch = np.arange(epochs + 1)
-    s = np.array(module.s_of_epoch[k] + [schedule.stages[-1].s])
+    s = np.array([schedule.s_at(e) for e in epoch])
     lr = np.append(module.lr_history[:, k], math.nan)
     loss = module.loss_history[:, k].cpu().double().numpy()
     error = module.error_history[:, k].cpu().double().numpy()

@@ -1,0 +1,30 @@
+"""The README's "Use HRTA in your own model" example runs as written and does what it says."""
+
+import re
+import warnings
+
+from torch import nn
+
+from conftest import ROOT
+from hrta import HomotopyActivation
+
+
+def readme_example() -> str:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Use HRTA in your own model\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1, "the section should hold one python example"
+    return blocks[0]
+
+
+def test_readme_example_runs_and_schedules_s(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # whatever Lightning writes stays out of the checkout
+    scope = {"__name__": "readme_example"}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*(num_workers|LeafSpec|log_every_n_steps)")
+        exec(compile(readme_example(), "README.md", "exec"), scope)
+    trainer = scope["trainer"]
+    assert trainer.current_epoch == 20 and trainer.global_step == 20 * 4
+    acts = [m for m in trainer.lightning_module.modules() if isinstance(m, HomotopyActivation)]
+    assert [type(a.base) for a in acts] == [nn.ReLU, nn.GELU] and {a.s for a in acts} == {1.0}
+    assert trainer.callback_metrics["homotopy_s"].item() == 1.0
