@@ -25,3 +25,13 @@ def job_specs(wc):
 def experiment_config(wc):
     """The experiment's config block as recorded in its outputs, from the wildcards."""
     return grid.experiment_config(config, wc.experiment)
+
+
+def train_inputs(wc):
+    """The dataset, and the NTK spectra where a GD learning rate is a fraction of 2n/lambda_max."""
+    fractions = any("stability_fraction" in spec["optimizer"] for spec in job_specs(wc))
+    return {"data": PATHS["dataset"].format(experiment=wc.experiment)} | (
+        {"spectra": PATHS["spectra"].format(experiment=wc.experiment)}
+        if fractions
+        else {}
+    )

@@ -1,13 +1,3 @@
-def train_inputs(wc):
-    """The dataset, and the NTK spectra where a GD learning rate is a fraction of 2n/lambda_max."""
-    fractions = any("stability_fraction" in spec["optimizer"] for spec in job_specs(wc))
-    return {"data": PATHS["dataset"].format(experiment=wc.experiment)} | (
-        {"spectra": PATHS["spectra"].format(experiment=wc.experiment)}
-        if fractions
-        else {}
-    )
-
-
 rule train:
     input:
         unpack(train_inputs),
