@@ -151,6 +151,8 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
         "theorem1.rst": "Theorem 1 checked numerically",
         "kernel_regime.rst": "Kernel regime. Full-batch gradient descent",
         "claims.rst": "claims checked against these results",
+        "regime.rst": "where HRTA ends with a lower training loss",
+        "kernel_widths.rst": "Toward the kernel limit",
     }
     assert set(captions) == {rst.name for rst in (ROOT / "workflow" / "report").glob("*.rst")}
     for name, phrase in captions.items():
