@@ -11,7 +11,7 @@ from conftest import SCHEMA
 from hrta.pipeline import regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import runs
-from hrta.reporting.regime import map_tests, section, with_tests
+from hrta.reporting.regime import bottom_line, map_tests, section, with_tests
 
 REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "epochs": 100,
           "optimizers": [{"family": "adam", "lrs": [1e-2, 1e-3]}, {"family": "gd", "stability_fractions": [0.5]}],
@@ -116,3 +116,6 @@ def test_mirror_image_is_contradicted_and_reported():
     text = section({"fake": tested})
     assert "| gd | HRTA 0.5→1 | 0 | 3 | 0 | 3 | m = 100: robust: HRTA higher in all 3 decided |" in text
     assert "2/2^8 = 0.0078" in text
+    assert bottom_line({"fake": tested})[0] == (
+        "Regime map fake, gd: of 3 protocol cells (learning rate × switch × schedule × width, 8 seeds, "
+        "Benjamini-Hochberg-adjusted), HRTA ends lower than ReLU in 0, higher in 3, undecided in 0.")

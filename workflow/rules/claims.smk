@@ -2,6 +2,10 @@ rule claims:
     input:
         aggregates=expand(PATHS["aggregate"], experiment=EXPERIMENTS),
         theory="results/theory/theorem1.json",
+        regimes=expand("results/regime/{regime}.nc", regime=REGIMES),
+        kernel_widths=lambda wc: (
+            ["results/theory/kernel_widths.nc"] if KERNEL_REGIME else []
+        ),
     output:
         md=report(
             "results/claims.md", caption="../report/claims.rst", category="Claims"

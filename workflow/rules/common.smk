@@ -9,6 +9,7 @@ import hrta.pipeline.resources
 PATHS = grid.PATHS
 EXPERIMENTS = hrta.pipeline.regimes.paper_experiments(config)  # figures, tables, theory
 FIGURES = grid.figures(config)  # stem -> {"experiment", "metrics"}
+REGIMES = list(config["regimes"])  # regime maps, each over its experiment <name>_regime
 
 
 wildcard_constraints:

@@ -1,7 +1,6 @@
 # Regime maps (config key regimes): the generated experiment <name>_regime is trained and
 # aggregated like any other; its map, paired tests and heat-map figure are built here.
 
-REGIMES = list(config["regimes"])
 REGIME_OUTPUTS = expand("results/regime/{regime}.nc", regime=REGIMES) + expand(
     "results/figures/regime_{regime}.{ext}", regime=REGIMES, ext=["pdf", "png"]
 )

@@ -1,10 +1,14 @@
 """The claims report as GitHub-flavoured Markdown (results/claims.md): a bottom line generated
 from the numbers, then one compact table per experiment for C1, one for C2, the diverged
-runs and the Theorem 1 tables (hrta.reporting.theorem1_markdown). Plain pipe tables, no HTML."""
+runs, the regime maps ("Where HRTA helps", hrta.reporting.regime), the width series toward the
+kernel limit (hrta.reporting.kernel_limit) and the Theorem 1 tables (hrta.reporting.theorem1_markdown).
+Plain pipe tables, no HTML."""
 
 import math
 
-from hrta.reporting import paired, theorem1_markdown, trend
+import xarray as xr
+
+from hrta.reporting import kernel_limit, paired, regime, theorem1_markdown, trend
 from hrta.reporting.numbers import DASH, num
 
 SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall", None: "none"}
@@ -12,10 +16,17 @@ ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of t
             paired.T_TEST: "the geometric-mean ratio, exp of the mean log ratio"}
 
 
-def markdown(rep: dict) -> str:
-    """The human-readable claims report."""
+def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = None) -> str:
+    """The human-readable claims report; maps: regime name -> tested map (hrta.reporting.regime),
+    widths: the width series toward the kernel limit (hrta.theory.kernel_regime.width_series)."""
     out = ["# Claims of the paper, checked against these results", ""]
-    out += _bottom_line(rep) + _how_to_read(rep) + _c1_section(rep) + _c2_section(rep) + _diverged_section(rep)
+    out += _bottom_line(rep) + (regime.bottom_line(maps) if maps else [])
+    out += _how_to_read(rep) + _c1_section(rep) + _c2_section(rep)
+    if maps:
+        out += [regime.section(maps)]
+    if widths is not None:
+        out += _kernel_section(widths)
+    out += _diverged_section(rep)
     if rep["theory"]:
         out += theorem1_markdown.section(rep["theory"])
     return "\n".join(out)
@@ -209,3 +220,12 @@ def _diverged_section(rep: dict) -> list[str]:
         ("experiment", "l", "experiment"), ("optimizer", "l", "optimizer"), ("method", "l", "method"),
         ("m", "r", "width"), ("seed", "r", "seed"), ("first non-finite epoch", "r", "epoch"))], rows)
     return out + [""]
+
+
+def _kernel_section(widths: xr.Dataset) -> list[str]:
+    return ["## Toward the kernel limit", "",
+            f"The paper's statements are about infinite width. Under {widths.attrs['optimizer']} on "
+            f"{widths.attrs['experiment']}, the ratio ReLU/HRTA of the final training loss (median over "
+            f"{widths.sizes['seed']} seeds) as trained, against the same ratio from the network linearised at "
+            f"its initialisation ({widths.attrs['kernel']} kernel, same epochs, lr and switches):", "",
+            *kernel_limit.sentences(widths), ""]

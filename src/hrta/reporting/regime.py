@@ -163,6 +163,20 @@ def _sign(counts: dict) -> str:
     return "nothing decided"
 
 
+def bottom_line(maps: dict) -> list[str]:
+    """One sentence per map and optimizer family for the claims report's bottom line."""
+    out = []
+    for name, ds in maps.items():
+        for fam in dict.fromkeys(str(f) for f in ds["family"].values):
+            verdicts = ds["vs_relu_verdict"].where(ds["family"] == fam, drop=True).values
+            counts = _count(verdicts)
+            out.append(f"Regime map {name}, {fam}: of {sum(counts.values())} protocol cells (learning rate × switch × "
+                       f"schedule × width, {ds.sizes['seed']} seeds, {ds.attrs['adjust']}-adjusted), HRTA ends lower "
+                       f"than ReLU in {counts['holds']}, higher in {counts['contradicted']}, undecided in "
+                       f"{counts['undecided']}.")
+    return [*out, ""] if out else []
+
+
 def section(maps: dict) -> str:
     """The claims report's "Where HRTA helps" section from the maps (name -> tested map)."""
     lines = ["## Where HRTA helps: the regime maps", "",

@@ -91,5 +91,5 @@ def width_series(dataset: xr.Dataset, specs: list[dict], histories: dict, kernel
     out = xr.concat(parts, "width")
     out["measured_final_loss"].attrs["long_name"] = "final training loss of the trained network"
     out["predicted_final_loss"].attrs["long_name"] = "final training loss of the network linearised at initialisation"
-    out.attrs.update(optimizer=specs[0]["optimizer"]["name"], kernel=kernel)
+    out.attrs.update(experiment=specs[0]["experiment"], optimizer=specs[0]["optimizer"]["name"], kernel=kernel)
     return out
