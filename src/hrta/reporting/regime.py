@@ -76,6 +76,14 @@ def with_tests(ds: xr.Dataset, alpha: float, adjust: str) -> xr.Dataset:
     return ds.merge(map_tests(ds, alpha, adjust), compat="no_conflicts", combine_attrs="drop_conflicts")
 
 
+FAMILY_TITLES = {"adam": "Adam, lr", "gd": "GD, lr / (2n/λmax)"}
+
+
+def _setting_tick(setting: str) -> str:
+    """A row's learning rate without the words the column title already says."""
+    return setting.removeprefix("lr ").removesuffix(" × 2n/λmax")
+
+
 def _panel(ax, ds, family, schedule, width, vmax):
     cells = ds.sel(schedule=schedule, width=width).where(ds["family"] == family, drop=True)
     ratio = cells["vs_relu_median_ratio"].transpose("optimizer", "switch").values
@@ -85,11 +93,13 @@ def _panel(ax, ds, family, schedule, width, vmax):
     image = ax.imshow(shown, cmap="RdBu", vmin=-vmax, vmax=vmax, aspect="auto")
     for (i, j), r in np.ndenumerate(ratio):
         mark = {"holds": "▲", "contradicted": "▼"}.get(str(verdict[i, j]), "")
-        ax.text(j, i, f"{r:.2g}{mark}" if np.isfinite(r) else "–", ha="center", va="center", fontsize=6,
-                fontweight="bold" if mark else "normal")
-    ax.set_xticks(range(cells.sizes["switch"]), [f"{f:g}" for f in cells["switch"].values])
-    ax.set_yticks(range(cells.sizes["optimizer"]), [str(s) for s in cells["setting"].values])
-    ax.set_title(f"{cells['schedule_label'].item()}, {family}, m = {width}", fontsize=6.5)
+        dark = np.isfinite(shown[i, j]) and abs(shown[i, j]) > 0.6 * vmax
+        ax.text(j, i, f"{r:.2g}{mark}" if np.isfinite(r) else "–", ha="center", va="center", fontsize=5,
+                fontweight="bold" if mark else "normal", color="white" if dark else "black")
+    ax.set_xticks(range(cells.sizes["switch"]), [f"{f:g}" for f in cells["switch"].values], fontsize=6)
+    ax.set_yticks(range(cells.sizes["optimizer"]), [_setting_tick(str(s)) for s in cells["setting"].values],
+                  fontsize=6)
+    ax.tick_params(length=2, pad=1)
     ax.grid(False)
     return image
 
@@ -105,20 +115,27 @@ def figure(ds: xr.Dataset, stem: str) -> list[str]:
                                                                  & (ds["vs_relu_median_ratio"].values > 0)]))
     vmax = max(0.3, min(2.0, float(finite.max()) if finite.size else 1.0))
     width_in = style.TEXT_WIDTH_IN
-    height_in = min(0.8 * width_in, 0.5 + 1.1 * len(rows))
+    height_in = min(0.8 * width_in, 0.9 + 1.05 * len(rows))
     with style.paper_style():
-        fig, axes = style.plt.subplots(len(rows), len(columns), figsize=(width_in, height_in), squeeze=False,
-                                       sharex=True)
+        fig, axes = style.plt.subplots(len(rows), len(columns), figsize=(width_in, height_in), squeeze=False)
         for r, schedule in enumerate(rows):
             for c, (fam, width) in enumerate(columns):
                 image = _panel(axes[r, c], ds, fam, schedule, width, vmax)
-        for ax in axes[-1]:
-            ax.set_xlabel("switch (fraction of epochs)")
+                first_of_family = c == 0 or columns[c - 1][0] != fam
+                if not first_of_family:
+                    axes[r, c].tick_params(labelleft=False)
+                if r < len(rows) - 1:
+                    axes[r, c].tick_params(labelbottom=False)
+            label = str(ds["schedule_label"].sel(schedule=schedule).values)
+            axes[r, 0].set_ylabel(label.replace(" (s decreasing)", "\n(s decreasing)"), fontsize=7)
+        for c, (fam, width) in enumerate(columns):
+            axes[0, c].set_title(f"{FAMILY_TITLES.get(fam, fam)}\nm = {width:,}", fontsize=7)
+        fig.supxlabel("switch point (fraction of the epochs)", fontsize=7)
         bar = fig.colorbar(image, ax=axes, shrink=0.6, label="median ReLU / HRTA final loss")
         ticks = np.linspace(-vmax, vmax, 5)
-        bar.set_ticks(ticks, labels=[f"{10**t:.2g}" for t in ticks])
+        bar.set_ticks(ticks, labels=[f"{10**t:.3g}" for t in ticks])
         fig.suptitle(f"Where HRTA helps: {ds.attrs['regime']}, {ds.sizes['seed']} seeds; "
-                     f"▲/▼ {ds.attrs['adjust']}-adjusted p < {ds.attrs['alpha']:g}")
+                     f"▲/▼ {ds.attrs['adjust']}-adjusted p < {ds.attrs['alpha']:g}", fontsize=8)
         return style.save(fig, stem)
 
 
@@ -151,6 +168,10 @@ def _cells(ds, schedule=None):
 
 def _ratio(x: float) -> str:
     return "∞" if x == math.inf else (f"{x:.3g}" if np.isfinite(x) else "n/a")
+
+
+def _capped(p: float) -> str:
+    return f"{p:.2g}" if p <= 1 else f"{p:.3g}, capped at 1"
 
 
 def _sign(counts: dict) -> str:
@@ -193,7 +214,7 @@ def section(maps: dict) -> str:
                   f"{total} cells (HRTA against ReLU), {n_seeds} seeds each, {ds.attrs['test']}, "
                   f"p-values {adj}-adjusted over the {total} cells, level {a:g}. With {n_seeds} seeds the "
                   f"smallest two-sided p the test can give is 2/2^{n_seeds} = {floor:.2g}; Holm's adjustment "
-                  f"multiplies the smallest by {total} ({min(1.0, total * floor):.2g}), Benjamini-Hochberg's "
+                  f"multiplies the smallest by {total} ({_capped(total * floor)}), Benjamini-Hochberg's "
                   f"leaves it at {floor:.2g} when every cell reaches it.", ""]
         lines += ["| family | schedule | holds | contradicted | undecided | raw p < level | robust to lr and switch? |",
                   "|---|---|---|---|---|---|---|"]
