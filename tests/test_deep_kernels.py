@@ -110,7 +110,6 @@ def test_finite_ntk_approaches_the_kernel_like_inverse_sqrt_width(base, depth, l
                for seed in seeds]
         errors.append(np.sqrt(np.mean(np.square(rel))))
     slope = np.polyfit(np.log(widths), np.log(errors), 1)[0]
-    print(f"{base} L={depth}: slope {slope:.3f}")
     assert -0.7 <= slope <= -0.3, (slope, errors)
 
 
@@ -143,3 +142,20 @@ def test_bad_input_names_the_problem():
         smooth_ntk.smooth_basis(inputs(), "swish", 97)
     with pytest.raises(ValueError, match="quadrature order"):
         smooth_ntk.smooth_basis(inputs(), "tanh", 20)
+
+
+def test_claims_section_names_the_failing_network_and_interval():
+    from hrta.reporting.beyond_markdown import HEADING, beyond_bottom_line, beyond_section
+
+    ds = beyond.experiment_spectra(inputs(12, 1), _beyond_config(), "augment", 0).assign_coords(experiment="toy")
+    s = ds["s"].values
+    lam = ds["lambda_min"].sel(network="relu_L2", part="ntk").values.copy()
+    lam[3:6] = lam[2] * np.array([0.9, 0.8, 0.7])
+    ds["lambda_min"].loc[{"network": "relu_L2", "part": "ntk"}] = lam
+    verdict = beyond.beyond_verdict([ds], 1e-10)
+    line = beyond_bottom_line(verdict)
+    assert "holds for ReLU networks with L = 1 hidden layer" in line
+    assert f"fails for ReLU, L = 2 hidden layers (toy on s in [{s[2]:.3g}, {s[5]:.3g}])" in line
+    lines = beyond_section(verdict)
+    assert lines[0] == HEADING and line in lines
+    assert sum(row.startswith("| ReLU") or row.startswith("| two-layer") for row in lines) == 3

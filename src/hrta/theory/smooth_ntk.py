@@ -76,8 +76,8 @@ def bivariate_means(values, q1: np.ndarray, c: np.ndarray, q2: np.ndarray, order
     HALF_WIDTH (the weight is below 1e-14 of its peak outside).
     """
     z, w = normal_rule(order)
-    k, l = np.nonzero(z[:, None] ** 2 + z[None, :] ** 2 <= HALF_WIDTH**2)
-    weight = w[k] * w[l]
+    first, second = np.nonzero(z[:, None] ** 2 + z[None, :] ** 2 <= HALF_WIDTH**2)
+    weight = w[first] * w[second]
     q1, c, q2 = (np.asarray(v, dtype=np.float64).ravel() for v in (q1, c, q2))
     out = None
     for i in range(0, len(c), PAIR_BLOCK):
@@ -85,12 +85,13 @@ def bivariate_means(values, q1: np.ndarray, c: np.ndarray, q2: np.ndarray, order
         r1, r2 = np.sqrt(q1[sl]), np.sqrt(q2[sl])
         rho = np.clip(c[sl] / np.where(r1 * r2 > 0, r1 * r2, 1.0), -1.0, 1.0)
         at_u = values(r1[:, None] * z[None, :])  # (pairs, z1) per function
-        v = (r2 * rho)[:, None] * z[k][None, :] + (r2 * np.sqrt(1.0 - rho * rho))[:, None] * z[l][None, :]
+        along, across = r2 * rho, r2 * np.sqrt(1.0 - rho * rho)
+        v = along[:, None] * z[first][None, :] + across[:, None] * z[second][None, :]
         at_v = values(v)
         if out is None:
             out = [np.empty(len(c)) for _ in at_v]
         for res, fu, gv in zip(out, at_u, at_v):
-            res[sl] = (fu[:, k] * gv) @ weight
+            res[sl] = (fu[:, first] * gv) @ weight
     return out
 
 
