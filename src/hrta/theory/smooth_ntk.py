@@ -14,7 +14,9 @@ left out). It converges geometrically for integrands analytic in a strip, as tan
 are; Gauss-Hermite does not do as well here: at variance 4 (|x~|^2 up to 4 on [0, 1]^3)
 64 Gauss-Hermite nodes leave 7e-4 in E[tanh' tanh'], 97 trapezoidal nodes 1e-9. The
 difference to the rule of ORDER_STEP nodes fewer (where the error is >= 10x larger at the
-orders used) bounds the quadrature error (``QuadraticKernel.error``).
+orders used) is taken as the quadrature error (``QuadraticKernel.error``): an a-posteriori
+estimate that overstates it as long as the rule converges (checked against a finer rule in
+tests/test_deep_kernels.py), not a proven bound.
 """
 
 from dataclasses import dataclass
@@ -97,8 +99,8 @@ def bivariate_means(values, q1: np.ndarray, c: np.ndarray, q2: np.ndarray, order
 
 @dataclass(frozen=True)
 class QuadraticKernel:
-    """K(s) = (1 - s)^2 ll + s (1 - s) cross + s^2 bb; ``error`` bounds |K(s) - exact| per
-    matrix entry's coefficient (quadrature), a matrix of the same form (zero for ll)."""
+    """K(s) = (1 - s)^2 ll + s (1 - s) cross + s^2 bb; ``cross_error`` and ``bb_error`` are the
+    entrywise quadrature error estimates of cross and bb (ll = G is exact)."""
 
     ll: np.ndarray
     cross: np.ndarray
@@ -110,8 +112,8 @@ class QuadraticKernel:
         return (1.0 - s) ** 2 * self.ll + s * (1.0 - s) * self.cross + s * s * self.bb
 
     def error(self, s: float) -> float:
-        """A bound on the spectral norm of the quadrature error of K(s), hence (Weyl) on that of
-        its lambda_min: the largest row sum of the entrywise error bound."""
+        """The spectral norm of the quadrature error of K(s), hence (Weyl) that of its lambda_min,
+        bounded by the largest row sum of the entrywise error estimates."""
         diff = abs(s * (1.0 - s)) * self.cross_error + s * s * self.bb_error
         return float(diff.sum(axis=1).max())
 
