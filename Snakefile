@@ -33,6 +33,7 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/costs.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/theory.smk"
+include: "workflow/rules/theory_beyond.smk"
 include: "workflow/rules/regime.smk"
 
 
@@ -59,4 +60,5 @@ rule all:
         expand("results/tables/table1.{ext}", ext=["csv", "md", "tex"]),
         expand("results/tables/compute_cost.{ext}", ext=["csv", "md"]),
         THEORY_OUTPUTS,
+        BEYOND_OUTPUTS,
         REGIME_OUTPUTS,

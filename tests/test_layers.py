@@ -144,12 +144,14 @@ def test_schema_enums_equal_the_codes():
     from hrta.problems.points import POINT_SETS
     from hrta.reporting.regime import ADJUST
     from hrta.theory.kernel_regime import KERNELS as REGIME_KERNELS
+    from hrta.theory.smooth_ntk import SMOOTH_BASES
     from hrta.training.run import ACCELERATORS, STATE_AT_SWITCH
 
     code = {"training.dtype": list(DTYPES), "training.accelerator": ACCELERATORS,
             "training.bias": BIAS_MODES, "training.optimizer_state_at_switch": STATE_AT_SWITCH,
             "training.kernel": KERNELS, "training.job_per[]": RUN_DIMS,
-            "theory.kernel_regime.kernel": REGIME_KERNELS, "#experiment.figures[].metrics[]": METRICS,
+            "theory.kernel_regime.kernel": REGIME_KERNELS, "theory.beyond.smooth_bases[]": SMOOTH_BASES,
+            "#experiment.figures[].metrics[]": METRICS,
             "#problem.name": list(PROBLEMS), "#problem.train_points": POINT_SETS,
             "#problem.test_points": POINT_SETS, "#optimizer.algorithm": ALGORITHMS,
             "#optimizer.decay.kind": DECAYS, "#regime.optimizers[].family": ALGORITHMS,

@@ -69,6 +69,9 @@ def test_theory_outputs(ci_run):
     verdict = json.loads((res / "theory" / "theorem1.json").read_text())
     assert set(verdict["experiments"]) == set(yaml.safe_load(CI_PROFILE.read_text())["experiments"])
     assert isinstance(verdict["theorem1_holds"], bool)
+    beyond = json.loads((res / "theory" / "beyond.json").read_text())
+    assert set(beyond["experiments"]) == set(verdict["experiments"]) and beyond["verdict"]
+    assert (res / "figures" / "theorem1_beyond.png").stat().st_size > 10_000
     with xr.open_dataset(res / "theory" / "kernel_regime.nc") as ds:
         assert np.isfinite(ds["predicted_loss"]).all() and np.isfinite(ds["measured_loss"]).all()
         early = (ds["predicted_loss"] / ds["measured_loss"]).isel(epoch=slice(0, 10))
@@ -157,6 +160,7 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
         "claims.rst": "claims checked against these results",
         "regime.rst": "where HRTA ends with a lower training loss",
         "kernel_widths.rst": "Toward the kernel limit",
+        "theorem1_beyond.rst": "Theorem 1 beyond two-layer ReLU",
     }
     assert set(captions) == {rst.name for rst in (ROOT / "workflow" / "report").glob("*.rst")}
     for name, phrase in captions.items():
