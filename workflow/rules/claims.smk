@@ -6,6 +6,9 @@ rule claims:
         kernel_widths=lambda wc: (
             ["results/theory/kernel_widths.nc"] if KERNEL_REGIME else []
         ),
+        beyond=(
+            ["results/theory/beyond.json"] if config["theory"].get("beyond") else []
+        ),
     output:
         md=report(
             "results/claims.md", caption="../report/claims.rst", category="Claims"

@@ -1,14 +1,15 @@
 """The claims report as GitHub-flavoured Markdown (results/claims.md): a bottom line generated
 from the numbers, then one compact table per experiment for C1, one for C2, the diverged
 runs, the regime maps ("Where HRTA helps", hrta.reporting.regime), the width series toward the
-kernel limit (hrta.reporting.kernel_limit) and the Theorem 1 tables (hrta.reporting.theorem1_markdown).
+kernel limit (hrta.reporting.kernel_limit), the Theorem 1 tables (hrta.reporting.theorem1_markdown) and
+Theorem 1 beyond two-layer ReLU (hrta.reporting.beyond_markdown).
 Plain pipe tables, no HTML."""
 
 import math
 
 import xarray as xr
 
-from hrta.reporting import kernel_limit, paired, regime, theorem1_markdown, trend
+from hrta.reporting import beyond_markdown, kernel_limit, paired, regime, theorem1_markdown, trend
 from hrta.reporting.numbers import DASH, num
 
 SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall", None: "none"}
@@ -16,11 +17,14 @@ ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of t
             paired.T_TEST: "the geometric-mean ratio, exp of the mean log ratio"}
 
 
-def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = None) -> str:
+def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = None,
+             beyond: dict | None = None) -> str:
     """The human-readable claims report; maps: regime name -> tested map (hrta.reporting.regime),
-    widths: the width series toward the kernel limit (hrta.theory.kernel_regime.width_series)."""
+    widths: the width series toward the kernel limit (hrta.theory.kernel_regime.width_series),
+    beyond: Theorem 1's verdict beyond two-layer ReLU (results/theory/beyond.json)."""
     out = ["# Claims of the paper, checked against these results", ""]
     out += _bottom_line(rep) + (regime.bottom_line(maps) if maps else [])
+    out += [beyond_markdown.beyond_bottom_line(beyond), ""] if beyond else []
     out += _how_to_read(rep) + _c1_section(rep) + _c2_section(rep)
     if maps:
         out += [regime.section(maps)]
@@ -29,6 +33,8 @@ def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = No
     out += _diverged_section(rep)
     if rep["theory"]:
         out += theorem1_markdown.section(rep["theory"])
+    if beyond:
+        out += beyond_markdown.beyond_section(beyond)
     return "\n".join(out)
 
 
