@@ -3,9 +3,7 @@ rule claims:
         aggregates=expand(PATHS["aggregate"], experiment=EXPERIMENTS),
         theory="results/theory/theorem1.json",
     output:
-        md=report(
-            "results/claims.md", caption="../report/claims.rst", category="Claims"
-        ),
+        md="results/claims.md",
         json="results/claims.json",
     log:
         "results/logs/claims.log",
