@@ -2,6 +2,12 @@ import hrta.reporting.captions
 import hrta.reporting.report_labels as report_labels
 
 
+def figure_caption(wc):
+    """The caption phrases of a convergence figure's problem."""
+    experiment = config["experiments"][FIGURES[wc.figure]["experiment"]]
+    return hrta.reporting.captions.caption_params(experiment["problem"])
+
+
 rule convergence_figure:
     input:
         lambda wc: PATHS["aggregate"].format(
@@ -27,9 +33,10 @@ rule convergence_figure:
     params:
         experiment=lambda wc: FIGURES[wc.figure]["experiment"],
         metrics=lambda wc: FIGURES[wc.figure]["metrics"],
-        caption=lambda wc: hrta.reporting.captions.caption_params(
-            config["experiments"][FIGURES[wc.figure]["experiment"]]["problem"]
-        ),
+        title=lambda wc: figure_caption(wc)["title"],
+        loss=lambda wc: figure_caption(wc)["loss"],
+        training_points=lambda wc: figure_caption(wc)["training_points"],
+        test_points=lambda wc: figure_caption(wc)["test_points"],
     script:
         "../scripts/convergence_figure.py"
 
