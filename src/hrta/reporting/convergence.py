@@ -61,7 +61,7 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
                 for epoch in switch_epochs(agg):
                     ax.axvline(epoch, color="0.5", linestyle=":", linewidth=0.8)
                 ax.set_yscale("log", nonpositive="mask")
-                ax.set_title(f"m = {width}, {opt}")
+                ax.set_title(f"{opt}\nm = {width}" if r == 0 else "")  # columns keep their order down the rows
                 ax.set_ylabel(ylabel if c == 0 else "")
                 ax.set_xlabel("epoch" if r == len(drawn) - 1 else "")
         fig.suptitle(title)
