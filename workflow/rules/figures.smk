@@ -1,11 +1,4 @@
-import hrta.reporting.captions
 import hrta.reporting.report_labels as report_labels
-
-
-def figure_caption(wc):
-    """The caption phrases of a convergence figure's problem."""
-    experiment = config["experiments"][FIGURES[wc.figure]["experiment"]]
-    return hrta.reporting.captions.caption_params(experiment["problem"])
 
 
 rule convergence_figure:
