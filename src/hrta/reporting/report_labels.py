@@ -1,5 +1,6 @@
 """The labels of every result in the Snakemake report: the same keys for all, so that the
-report's result tables line up and its search finds a result by name, experiment or content.
+report's result tables line up (name, experiment, content; Snakemake 9.27's search box
+matches file paths only).
 
 Apart from the figure modules for the same reason as captions.py (the Snakefile imports it)."""
 
