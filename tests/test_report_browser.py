@@ -213,14 +213,21 @@ def check_report(report: Path, out: Path, executable: str) -> list[str]:
     return problems
 
 
-@pytest.mark.slow
-def test_a_reader_sees_every_result(ci_run):
-    executable = chromium()
-    if executable is None:
+@pytest.fixture(scope="session")
+def executable():
+    """Chromium's path; without it the test fails under CI (CI=true) and is skipped elsewhere,
+    before the CI profile's run."""
+    found = chromium()
+    if found is None:
         message = "Chromium is not installed (apt-get install chromium)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+    return found
+
+
+@pytest.mark.slow
+def test_a_reader_sees_every_result(executable, ci_run):
     report = ci_run / "report_browser.html"
     snakemake(ci_run, "--report", str(report))
     figures = sorted(p.name for p in (ci_run / "results" / "figures").glob("*.png"))
