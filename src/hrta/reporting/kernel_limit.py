@@ -3,7 +3,6 @@ measured and predicted by the linearised network (hrta.theory.kernel_regime.widt
 
 import numpy as np
 import xarray as xr
-from matplotlib.ticker import NullLocator
 
 from hrta.reporting import style
 from hrta.reporting.facts import method_labels
@@ -39,8 +38,6 @@ def figure(ds: xr.Dataset, stem: str) -> list[str]:
                     color=palette[label], label="kernel prediction")
             ax.axhline(1.0, color="grey", lw=0.6)
             ax.set(xscale="log", yscale="log", xlabel="width m", title=label)
-            ax.set_xticks(rat["width"].values, [f"{int(w)}" for w in rat["width"].values])
-            ax.xaxis.set_minor_locator(NullLocator())  # the widths only: log minor labels collide
         axes[0, 0].set_ylabel("ReLU / HRTA final loss")
         axes[0, 0].legend(frameon=False)
         fig.suptitle(f"Toward the kernel limit: {ds.attrs['optimizer']}, {ds.attrs['kernel']} kernel, "

@@ -105,7 +105,7 @@ def figure(ds: xr.Dataset, stem: str) -> list[str]:
                                                                  & (ds["vs_relu_median_ratio"].values > 0)]))
     vmax = max(0.3, min(2.0, float(finite.max()) if finite.size else 1.0))
     width_in = style.TEXT_WIDTH_IN
-    height_in = min(style.MAX_ASPECT * width_in, 0.5 + 1.1 * len(rows))
+    height_in = min(0.8 * width_in, 0.5 + 1.1 * len(rows))
     with style.paper_style():
         fig, axes = style.plt.subplots(len(rows), len(columns), figsize=(width_in, height_in), squeeze=False,
                                        sharex=True)
