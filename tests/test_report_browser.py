@@ -28,7 +28,7 @@ import pytest
 from conftest import ROOT, snakemake
 
 SIZES = ((1366, 768), (1920, 1080))
-LABEL_KEYS = {"result", "experiment", "shows"}
+LABEL_KEYS = {"figure", "experiment", "shows"}  # the same for every result
 INLINE_PAGES = ("claims.html", "table1.html", "compute_cost.html")  # Markdown results, as HTML
 DESCRIPTION = ("HRTA: the reproducible artifact", "Homotopy Relaxation Training Algorithms",
                "Made by the profile", "git commit", "torch", "The config in force")
@@ -126,7 +126,7 @@ class Browser:
 
 
 def _view_name(path: str, labels: dict | None) -> str:
-    name = (labels or {}).get("result") or Path(path).stem
+    name = (labels or {}).get("figure") or Path(path).stem
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
 
 

@@ -40,7 +40,7 @@ rule markdown_html:
     conda:
         "../../environment.yml"
     params:
-        title=lambda wc: PAGES[wc.page]["result"],
+        title=lambda wc: PAGES[wc.page]["figure"],
     script:
         "../scripts/markdown_html.py"
 
