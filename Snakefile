@@ -1,6 +1,7 @@
 # hrta: regenerate the figures and the table of the HRTA paper.
 # `snakemake --cores all` runs the default profile (config.yaml); another complete
 # profile replaces it with `--configfile workflow/configs/<name>.yaml`.
+import os
 from pathlib import Path
 
 import hrta.pipeline.config
@@ -24,6 +25,19 @@ hrta.pipeline.resources.check_memory(
 )  # before any job: a config too big for the machine
 
 
+# The report's landing page (snakemake --report results/report.html).
+report: "workflow/report/workflow.rst"
+
+
+PROFILE = (
+    ", ".join(
+        os.path.relpath(path, workflow.basedir)
+        for path in workflow.overwrite_configfiles
+    )
+    or "config.yaml (default)"
+)
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
@@ -35,6 +49,7 @@ include: "workflow/rules/claims.smk"
 include: "workflow/rules/theory.smk"
 include: "workflow/rules/theory_beyond.smk"
 include: "workflow/rules/regime.smk"
+include: "workflow/rules/report.smk"
 
 
 # Light rules run on the submitting host under a cluster executor (no queue wait, no
@@ -44,6 +59,8 @@ localrules:
     aggregate,
     convergence_figure,
     table1,
+    markdown_html,
+    provenance_page,
 
 
 rule all:
@@ -62,3 +79,4 @@ rule all:
         THEORY_OUTPUTS,
         BEYOND_OUTPUTS,
         REGIME_OUTPUTS,
+        REPORT_OUTPUTS,

@@ -1,4 +1,6 @@
 import copy
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +15,30 @@ from hrta.training.run import method_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+CI_PROFILE = ROOT / "workflow" / "configs" / "ci.yaml"
 PROBLEM = {"name": "sin_sum", "dim": 1, "n_train": 50, "train_points": "grid",
            "n_test": 100, "test_points": "grid"}
 TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "augment",
             "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144,
             "population_mb": 2048, "log_every_s": 30}
+
+
+def snakemake(workdir, *args, check_rc=True, timeout=900):
+    """Run the workflow on the CI profile in ``workdir`` with these extra arguments."""
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+           "--configfile", str(CI_PROFILE), *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if check_rc and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def ci_run(tmp_path_factory):
+    """One full run of the CI profile with --cores 2, shared by the workflow and report tests."""
+    work = tmp_path_factory.mktemp("ci_cores2")
+    snakemake(work, "--cores", "2")
+    return work
 
 
 @pytest.fixture(scope="session")

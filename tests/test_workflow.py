@@ -14,29 +14,11 @@ import pytest
 import xarray as xr
 import yaml
 
-from conftest import ROOT
+from conftest import CI_PROFILE, ROOT, snakemake
 from hrta.pipeline.reference import check
 
-CI_PROFILE = ROOT / "workflow" / "configs" / "ci.yaml"
 REFERENCE = ROOT / "results" / "reference" / "ci"
 pytestmark = pytest.mark.slow
-
-
-def snakemake(workdir, *args, check_rc=True, timeout=900):
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
-           "--configfile", str(CI_PROFILE), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if check_rc and proc.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")
-    return proc
-
-
-@pytest.fixture(scope="module")
-def ci_run(tmp_path_factory):
-    """One full run of the CI profile with --cores 2, shared by the tests below."""
-    work = tmp_path_factory.mktemp("ci_cores2")
-    snakemake(work, "--cores", "2")
-    return work
 
 
 def _aggregates(work):
@@ -156,8 +138,9 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
         "convergence.rst": "the ReLU baseline against the HRTA schedules",
         "proof.rst": "Structure of the proof of the HRTA convergence theorem",
         "theorem1.rst": "Theorem 1 checked numerically",
-        "kernel_regime.rst": "Kernel regime. Full-batch gradient descent",
-        "claims.rst": "claims checked against these results",
+        "kernel_regime.rst": "Kernel regime of experiment",
+        "page.rst": "claims checked against these results",
+        "workflow.rst": "HRTA: the reproducible artifact",
         "regime.rst": "where HRTA ends with a lower training loss",
         "kernel_widths.rst": "Toward the kernel limit",
         "theorem1_beyond.rst": "Theorem 1 beyond two-layer ReLU",

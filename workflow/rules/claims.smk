@@ -10,9 +10,7 @@ rule claims:
             ["results/theory/beyond.json"] if config["theory"].get("beyond") else []
         ),
     output:
-        md=report(
-            "results/claims.md", caption="../report/claims.rst", category="Claims"
-        ),
+        md="results/claims.md",
         json="results/claims.json",
     log:
         "results/logs/claims.log",

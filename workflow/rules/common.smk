@@ -5,6 +5,7 @@
 import hrta.pipeline.grid as grid
 import hrta.pipeline.regimes
 import hrta.pipeline.resources
+import hrta.reporting.captions
 
 PATHS = grid.PATHS
 EXPERIMENTS = hrta.pipeline.regimes.paper_experiments(config)  # figures, tables, theory
@@ -36,3 +37,9 @@ def train_inputs(wc):
         if fractions
         else {}
     )
+
+
+def figure_caption(wc):
+    """The caption phrases of a convergence figure's problem (its job's parameters)."""
+    experiment = config["experiments"][FIGURES[wc.figure]["experiment"]]
+    return hrta.reporting.captions.caption_params(experiment["problem"])

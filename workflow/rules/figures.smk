@@ -1,4 +1,4 @@
-import hrta.reporting.captions
+import hrta.reporting.report_labels as report_labels
 
 
 rule convergence_figure:
@@ -12,6 +12,12 @@ rule convergence_figure:
             "results/figures/{figure}.png",
             caption="../report/convergence.rst",
             category="Figures",
+            labels=lambda wc: report_labels.convergence(
+                wc.figure,
+                FIGURES[wc.figure]["experiment"],
+                config["experiments"][FIGURES[wc.figure]["experiment"]],
+                FIGURES[wc.figure]["metrics"],
+            ),
         ),
     log:
         "results/logs/figures/{figure}.log",
@@ -20,9 +26,10 @@ rule convergence_figure:
     params:
         experiment=lambda wc: FIGURES[wc.figure]["experiment"],
         metrics=lambda wc: FIGURES[wc.figure]["metrics"],
-        caption=lambda wc: hrta.reporting.captions.caption_params(
-            config["experiments"][FIGURES[wc.figure]["experiment"]]["problem"]
-        ),
+        title=lambda wc: figure_caption(wc)["title"],
+        loss=lambda wc: figure_caption(wc)["loss"],
+        training_points=lambda wc: figure_caption(wc)["training_points"],
+        test_points=lambda wc: figure_caption(wc)["test_points"],
     script:
         "../scripts/convergence_figure.py"
 
@@ -36,6 +43,11 @@ rule proof_figure:
             f"results/figures/{config['proof']['figure']}.png",
             caption="../report/proof.rst",
             category="Figures",
+            labels=report_labels.labels(
+                report_labels.figure_name(config["proof"]["figure"]),
+                "none (theory)",
+                "structure of the convergence proof: its results and which each uses",
+            ),
         ),
     log:
         f"results/logs/figures/{config['proof']['figure']}.log",

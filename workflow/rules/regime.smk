@@ -34,6 +34,11 @@ rule regime_figure:
             "results/figures/regime_{regime}.png",
             caption="../report/regime.rst",
             category="Regime maps",
+            labels=lambda wc: report_labels.labels(
+                f"Regime map {wc.regime}",
+                hrta.pipeline.regimes.experiment_name(wc.regime),
+                "where HRTA ends below ReLU: final-loss ratio over learning rate × switch point, paired tests",
+            ),
         ),
     log:
         "results/logs/figures/regime_{regime}.log",
@@ -77,6 +82,13 @@ if KERNEL_REGIME:
                 "results/figures/kernel_widths.png",
                 caption="../report/kernel_widths.rst",
                 category="Regime maps",
+                labels=report_labels.labels(
+                    "Kernel limit",
+                    report_labels.experiment_name(
+                        KERNEL_EXPERIMENT, config["experiments"][KERNEL_EXPERIMENT]
+                    ),
+                    "ReLU / HRTA final-loss ratio against width m: trained networks vs the kernel's prediction",
+                ),
             ),
         log:
             "results/logs/figures/kernel_widths.log",

@@ -54,6 +54,11 @@ rule theorem1_figure:
             "results/figures/theorem1.png",
             caption="../report/theorem1.rst",
             category="Theory",
+            labels=report_labels.labels(
+                "Theorem 1",
+                ", ".join(EXPERIMENTS),
+                "smallest NTK eigenvalue against s (λ_a, λ_w, sum): the proof's key step checked",
+            ),
         ),
     log:
         "results/logs/figures/theorem1.log",
@@ -98,6 +103,14 @@ if KERNEL_REGIME:
                 "results/figures/kernel_regime.png",
                 caption="../report/kernel_regime.rst",
                 category="Theory",
+                labels=report_labels.labels(
+                    "Kernel regime",
+                    report_labels.experiment_name(
+                        KERNEL_EXPERIMENT, config["experiments"][KERNEL_EXPERIMENT]
+                    ),
+                    f"{THEORY['kernel_regime']['optimizer']} training loss at the largest width "
+                    "against the linearised network's prediction",
+                ),
             ),
         log:
             "results/logs/figures/kernel_regime.log",

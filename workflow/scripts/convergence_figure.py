@@ -15,4 +15,4 @@ def main(aggregate: str, stem: str, metrics: list[str], title: str) -> None:
 snakemake = scripts.rule_context(globals(), "convergence_figure", __doc__)
 with scripts.logged(snakemake.log[0]):
     main(snakemake.input[0], snakemake.output.pdf.removesuffix(".pdf"),
-         snakemake.params.metrics, snakemake.params.caption["title"])
+         snakemake.params.metrics, snakemake.params.title)

@@ -32,7 +32,8 @@ def _long_frame(da: xr.DataArray, dim: str, labels: dict) -> pd.DataFrame:
 
 def convergence_figure(agg: xr.Dataset, stem: str, title: str,
                        metrics=METRICS) -> list[str]:
-    """Rows: the given metrics for each optimizer; columns: widths.
+    """Rows: the given metrics; columns: each optimizer's widths, side by side (a row shares
+    its y axis), so that the figure stays wider than tall.
 
     Lines are the median over seeds, bands the min-max range; a cross marks the epoch
     where a run diverged, a dotted line a homotopy switch. A loss that is a gap (a Ritz
@@ -43,26 +44,26 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
     palette = style.method_palette(agg)
     drawn = [_metric(agg, m) for m in metrics]
     optimizers, widths = list(agg.optimizer.values), list(agg.width.values)
-    rows = [(opt, m) for opt in optimizers for m in drawn]
+    columns = [(opt, width) for opt in optimizers for width in widths]
     with style.paper_style():
-        fig, axes = plt.subplots(len(rows), len(widths), figsize=style.figure_size(len(rows)),
-                                 squeeze=False, sharex=True)
-        for r, (opt, (da, dim, ylabel)) in enumerate(rows):
-            for c, width in enumerate(widths):
+        fig, axes = plt.subplots(len(drawn), len(columns), figsize=style.figure_size(len(drawn)),
+                                 squeeze=False, sharex=True, sharey="row")
+        for r, (da, dim, ylabel) in enumerate(drawn):
+            for c, (opt, width) in enumerate(columns):
                 ax = axes[r, c]
                 sub = da.sel(optimizer=opt, width=width)
                 df = _long_frame(sub, dim, labels)
                 sns.lineplot(df, x="epoch", y="value", hue="method", palette=palette,
                              hue_order=list(palette),
                              estimator="median", errorbar=("pi", 100), ax=ax,
-                             legend=(r == 0 and c == len(widths) - 1))
+                             legend=(r == 0 and c == len(columns) - 1))
                 _mark_divergence(ax, agg.sel(optimizer=opt, width=width), sub, dim, labels, palette)
                 for epoch in switch_epochs(agg):
                     ax.axvline(epoch, color="0.5", linestyle=":", linewidth=0.8)
                 ax.set_yscale("log", nonpositive="mask")
-                ax.set_title(f"m = {width}, {opt}")
+                ax.set_title(f"{opt}\nm = {width}" if r == 0 else "")  # columns keep their order down the rows
                 ax.set_ylabel(ylabel if c == 0 else "")
-                ax.set_xlabel("epoch" if r == len(rows) - 1 else "")
+                ax.set_xlabel("epoch" if r == len(drawn) - 1 else "")
         fig.suptitle(title)
         _legend_below(fig, axes[0, -1])
         return style.save(fig, stem)

@@ -93,7 +93,7 @@ def draw(graph: dict, stem) -> list[str]:
     results = graph["results"]
     pos = positions(results)
     n_layers = max(layers(results).values()) + 1
-    height = 1.2 * n_layers + 0.4
+    height = min(style.MAX_ASPECT * style.TEXT_WIDTH_IN, 1.2 * n_layers + 0.4)
     with style.paper_style():
         fig, ax = plt.subplots(figsize=(style.TEXT_WIDTH_IN, height))
         ax.set_axis_off()

@@ -10,6 +10,7 @@ import seaborn as sns  # noqa: E402
 
 TEXT_WIDTH_IN = 6.5  # a journal's full text width
 ROW_HEIGHT_IN = 1.9
+MAX_ASPECT = 0.75  # height / width of every figure: it fits a 1366 x 768 screen's report pane
 RC = {
     "font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
     "xtick.labelsize": 7, "ytick.labelsize": 7, "lines.linewidth": 1.1,
@@ -40,8 +41,9 @@ def method_palette(ds) -> dict:
 
 
 def figure_size(rows: int) -> tuple[float, float]:
-    """The text width, and a height of ``rows`` panel rows."""
-    return TEXT_WIDTH_IN, ROW_HEIGHT_IN * rows + 0.4
+    """The text width, and a height of ``rows`` panel rows, at most MAX_ASPECT of the width
+    (a figure taller than that overflows a screen)."""
+    return TEXT_WIDTH_IN, min(MAX_ASPECT * TEXT_WIDTH_IN, ROW_HEIGHT_IN * rows + 0.4)
 
 
 def save(fig, stem) -> list[str]:

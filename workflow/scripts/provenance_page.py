@@ -1,0 +1,17 @@
+"""Write the provenance block of the report's landing page (profile, commit, versions, config).
+
+By hand: python workflow/scripts/provenance_page.py [--configfile FILE]
+"""
+
+from hrta.pipeline import provenance, scripts
+from hrta.pipeline.files import write_text
+from hrta.reporting.description import provenance_rst
+
+
+def main(target: str, profile: str, config: dict, checkout: str) -> None:
+    write_text(provenance_rst(profile, config, provenance.versions(), provenance.git_commit(checkout)), target)
+
+
+snakemake = scripts.rule_context(globals(), "provenance_page", __doc__)
+with scripts.logged(snakemake.log[0]):
+    main(snakemake.output[0], snakemake.params.profile, snakemake.params.config, snakemake.params.checkout)
