@@ -28,6 +28,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/realdata.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/costs.smk"
@@ -60,3 +61,4 @@ rule all:
         expand("results/tables/compute_cost.{ext}", ext=["csv", "md"]),
         THEORY_OUTPUTS,
         REGIME_OUTPUTS,
+        REAL_DATA_OUTPUTS,

@@ -2,6 +2,7 @@ rule claims:
     input:
         aggregates=expand(PATHS["aggregate"], experiment=EXPERIMENTS),
         theory="results/theory/theorem1.json",
+        real_data=expand(PATHS["aggregate"], experiment=REAL_DATA),
     output:
         md=report(
             "results/claims.md", caption="../report/claims.rst", category="Claims"

@@ -12,9 +12,11 @@ from hrta.reporting import claims, claims_markdown
 from hrta.reporting.facts import by_experiment
 
 
-def main(aggregates: list[str], stem: str, settings: dict, theory: str) -> None:
+def main(aggregates: list[str], stem: str, settings: dict, theory: str, real_data: list[str]) -> None:
     aggs = by_experiment(read_netcdf(path) for path in aggregates)
-    rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], json.loads(Path(theory).read_text()))
+    real = by_experiment(read_netcdf(path) for path in real_data)
+    rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], json.loads(Path(theory).read_text()),
+                        real)
     write_text(claims.to_json(rep), f"{stem}.json")
     write_text(claims_markdown.markdown(rep), f"{stem}.md")
 
@@ -22,4 +24,4 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: str) -> None:
 snakemake = scripts.rule_context(globals(), "claims", __doc__)
 with scripts.logged(snakemake.log[0]):
     main(list(snakemake.input.aggregates), snakemake.output.md.removesuffix(".md"),
-         snakemake.params.settings, snakemake.input.theory)
+         snakemake.params.settings, snakemake.input.theory, list(snakemake.input.real_data))
