@@ -47,4 +47,5 @@ def loss_label(ds: xr.Dataset) -> str:
 def error_label(ds: xr.Dataset) -> str:
     """Axis label of the test error: its long name ('relative L2 test error', 'held-out
     classification error')."""
-    return ds["test_error"].attrs.get("long_name", "relative L2 test error")
+    attrs = ds["test_error"].attrs if "test_error" in ds else {}
+    return attrs.get("long_name", "relative L2 test error")
