@@ -131,3 +131,11 @@ def test_profiles_validate_and_name_collisions_are_refused():
         validate({**raw, "real_data": {"fig2": digits}}, SCHEMA)
     with pytest.raises(ConfigError, match=r"real_data\.digits\.dataset"):
         validate({**raw, "real_data": {"digits": {**digits, "dataset": "mnist"}}}, SCHEMA)
+
+
+def test_a_diverging_run_is_recorded(digits):
+    huge = {**spec("relu"), "optimizer": {"name": "gd", "algorithm": "gd", "lr": 1e12}}
+    hist = train(digits, huge)
+    assert int(hist["diverged"]) == 1 and int(hist["diverged_epoch"]) > 0
+    assert np.isnan(float(hist["final_loss"])) and np.isnan(float(hist["final_test_error"]))
+    assert np.isfinite(hist["loss"].values[:int(hist["diverged_epoch"])]).all()

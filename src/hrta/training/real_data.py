@@ -129,6 +129,7 @@ def train(dataset: xr.Dataset, spec: dict) -> xr.Dataset:
     module = Classifier(net, data, spec["optimizer"], callback.schedule.total, spec["eval_every"])
     with warnings.catch_warnings():
         quiet_lightning()
+        warnings.filterwarnings("ignore", message=r"`training_step` returned `None`")  # a diverged run's skip
         trainer = L.Trainer(
             accelerator=training["accelerator"], devices=1, max_epochs=callback.schedule.total,
             precision="64-true" if training["dtype"] == "float64" else "32-true",
