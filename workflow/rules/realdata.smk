@@ -20,6 +20,10 @@ rule real_data:
     conda:
         "../../environment.yml"
     threads: config["training"]["threads"]
+    resources:
+        gpu=lambda wc: hrta.pipeline.resources.gpus(
+            grid.real_data_specs(config, wc.dataset)
+        ),
     params:
         experiment=lambda wc: grid.real_data_config(config, wc.dataset),
         specs=lambda wc: grid.real_data_specs(config, wc.dataset),
