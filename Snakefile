@@ -42,6 +42,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/realdata.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/costs.smk"
@@ -80,3 +81,4 @@ rule all:
         BEYOND_OUTPUTS,
         REGIME_OUTPUTS,
         REPORT_OUTPUTS,
+        REAL_DATA_OUTPUTS,

@@ -141,6 +141,7 @@ def test_schema_enums_equal_the_codes():
     from hrta.pipeline.config import METRICS
     from hrta.pipeline.grid import RUN_DIMS
     from hrta.problems import PROBLEMS
+    from hrta.problems.bundled import DATASETS
     from hrta.problems.points import POINT_SETS
     from hrta.reporting.regime import ADJUST
     from hrta.theory.kernel_regime import KERNELS as REGIME_KERNELS
@@ -155,7 +156,8 @@ def test_schema_enums_equal_the_codes():
             "#problem.name": list(PROBLEMS), "#problem.train_points": POINT_SETS,
             "#problem.test_points": POINT_SETS, "#optimizer.algorithm": ALGORITHMS,
             "#optimizer.decay.kind": DECAYS, "#regime.optimizers[].family": ALGORITHMS,
-            "#regime.optimizers[].decay.kind": DECAYS, "#regime.adjust": list(ADJUST)}
+            "#regime.optimizers[].decay.kind": DECAYS, "#regime.adjust": list(ADJUST),
+            "#real_data.dataset": list(DATASETS)}
     enums = _schema_enums()
     assert set(enums) == set(code), "every enum of the schema has its code counterpart here"
     for key, values in code.items():

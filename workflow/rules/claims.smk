@@ -9,6 +9,7 @@ rule claims:
         beyond=(
             ["results/theory/beyond.json"] if config["theory"].get("beyond") else []
         ),
+        real_data=expand(PATHS["aggregate"], experiment=REAL_DATA),
     output:
         md="results/claims.md",
         json="results/claims.json",

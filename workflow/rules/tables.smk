@@ -1,6 +1,6 @@
 rule table1:
     input:
-        expand(PATHS["aggregate"], experiment=EXPERIMENTS),
+        expand(PATHS["aggregate"], experiment=EXPERIMENTS + REAL_DATA),
     output:
         csv="results/tables/table1.csv",
         md="results/tables/table1.md",

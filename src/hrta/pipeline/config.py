@@ -88,18 +88,7 @@ def check_semantics(config: dict) -> None:
     check_finite(config)
     for exp_name, exp in config["experiments"].items():
         base = f"experiments.{exp_name}"
-        for group in ("methods", "optimizers"):
-            names = [item["name"] for item in exp[group]]
-            dupes = sorted({n for n in names if names.count(n) > 1})
-            if dupes:
-                raise ConfigError(f"config key '{base}.{group}': duplicate names {dupes}"
-                                  " (expected: each name once)")
-        for i, method in enumerate(exp["methods"]):
-            try:
-                Schedule(method["schedule"])
-            except ValueError as err:
-                raise ConfigError(f"config key '{base}.methods[{i}].schedule' "
-                                  f"({method['name']}): {err}") from None
+        check_methods(exp, base)
         try:
             make_problem(exp["problem"])
         except (TypeError, ValueError) as err:
@@ -115,6 +104,37 @@ def check_semantics(config: dict) -> None:
                               f" '{seen[stem]}' (expected: each figure name once)")
         seen[stem] = key
     check_theory(config)
+    check_real_data(config, seen)
+
+
+def check_real_data(config: dict, figures: dict) -> None:
+    """real_data: names free among the experiments (aggregate files) and the figures, and the
+    checks of check_methods."""
+    for name, exp in config["real_data"].items():
+        base = f"real_data.{name}"
+        if name in config["experiments"]:
+            raise ConfigError(f"config key '{base}': {name!r} is already an experiment (its aggregate file"
+                              " results/aggregate/<name>.nc would be written twice; expected: a new name)")
+        if name in figures:
+            raise ConfigError(f"config key '{base}': figure {name!r} is already drawn by"
+                              f" '{figures[name]}' (expected: each figure name once)")
+        check_methods(exp, base)
+
+
+def check_methods(exp: dict, base: str) -> None:
+    """An experiment block's method and optimizer names are unique and its schedules valid."""
+    for group in ("methods", "optimizers"):
+        names = [item["name"] for item in exp[group]]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ConfigError(f"config key '{base}.{group}': duplicate names {dupes}"
+                              " (expected: each name once)")
+    for i, method in enumerate(exp["methods"]):
+        try:
+            Schedule(method["schedule"])
+        except ValueError as err:
+            raise ConfigError(f"config key '{base}.methods[{i}].schedule' "
+                              f"({method['name']}): {err}") from None
 
 
 def check_theory(config: dict) -> None:

@@ -110,3 +110,20 @@ def kernel_regime_specs(config: dict) -> list[dict]:
     specs = kernel_width_specs(config)
     width = max(spec["width"] for spec in specs)
     return [spec for spec in specs if spec["width"] == width]
+
+
+def real_data_config(config: dict, name: str) -> dict:
+    """A real-data experiment's block plus its name and the shared training block, as
+    recorded in the provenance of its aggregate."""
+    return {"experiment": name, **config["real_data"][name], "training": config["training"]}
+
+
+def real_data_specs(config: dict, name: str) -> list[dict]:
+    """The run specs of a real-data experiment (real_data.<name>): every optimizer, method,
+    width and seed, in that order (hrta.training.real_data.train takes one)."""
+    exp = config["real_data"][name]
+    return [{"experiment": name, "width": int(width), "seed": int(seed), "method": method["name"],
+             "schedule": method["schedule"], "optimizer": opt, "eval_every": exp["eval_every"],
+             "training": config["training"]}
+            for opt, method, width, seed in itertools.product(exp["optimizers"], exp["methods"], exp["widths"],
+                                                              exp["seeds"])]

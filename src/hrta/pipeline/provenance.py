@@ -9,7 +9,7 @@ from pathlib import Path
 
 import xarray as xr
 
-PACKAGES = ("hrta", "torch", "lightning", "snakemake", "xarray", "numpy", "netCDF4")
+PACKAGES = ("hrta", "torch", "lightning", "snakemake", "xarray", "numpy", "netCDF4", "scikit-learn")
 
 
 def versions() -> dict:

@@ -1,4 +1,6 @@
 """The claims report: does HRTA end with a lower training loss than ReLU (C1), more so at larger width (C2)?
+Does it help on real data (C5: C1's comparison on the real-data experiments, for the final
+training loss and the final held-out error)?
 
 Runs are paired by seed (the same seed gives the same initial parameters to every method).
 The loss compared is the final training loss minus the exact solution's (0 for regression,
@@ -16,16 +18,19 @@ import numpy as np
 from hrta.reporting import paired, trend
 from hrta.reporting.facts import baseline, compared_loss, method_labels
 
+# What C5 compares on real data: the final training loss, as C1, and the final held-out error.
+C5_QUANTITIES = ("final_loss", "final_test_error")
 
-def _gaps(agg, opt, method, width):
+
+def _gaps(agg, opt, method, width, quantity="final_loss"):
     where = {"optimizer": opt, "method": method, "width": width}
-    gap = compared_loss(agg, "final_loss").sel(where).values
-    return gap, agg["diverged"].sel(where).values.astype(bool)
+    values = compared_loss(agg, quantity) if quantity == "final_loss" else agg[quantity]
+    return values.sel(where).values, agg["diverged"].sel(where).values.astype(bool)
 
 
-def _pairs(agg, opt, base, method, width) -> tuple:
+def _pairs(agg, opt, base, method, width, quantity="final_loss") -> tuple:
     """(baseline gaps, baseline diverged, method gaps, method diverged) per seed."""
-    return (*_gaps(agg, opt, base, width), *_gaps(agg, opt, method, width))
+    return (*_gaps(agg, opt, base, width, quantity), *_gaps(agg, opt, method, width, quantity))
 
 
 def _compared(aggregates: dict):
@@ -40,17 +45,19 @@ def _compared(aggregates: dict):
                     yield exp, agg, str(opt), base, method, label
 
 
-def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int) -> list[dict]:
-    """One row per experiment, optimizer, width and HRTA schedule, compared with ReLU
-    (hrta.reporting.paired.compare), with Holm's adjustment over all rows."""
+def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int, quantities=("final_loss",)) -> list[dict]:
+    """One row per quantity (final_loss: the gap; final_test_error), experiment, optimizer,
+    width and HRTA schedule, compared with ReLU (hrta.reporting.paired.compare), with Holm's
+    adjustment over all rows."""
     rows = []
-    for exp, agg, opt, base, method, label in _compared(aggregates):
-        for width in agg.width.values:
-            b, bd, h, hd = _pairs(agg, opt, base, method, width)
-            lower = np.where(hd, np.inf, h) < np.where(bd, np.inf, b)
-            rows.append({"experiment": exp, "optimizer": opt, "width": int(width), "method": method,
-                         "label": label, "baseline": base, "n_lower": int(lower.sum()),
-                         **paired.compare(b, bd, h, hd, alpha, min_pairs_wilcoxon).as_dict()})
+    for quantity in quantities:
+        for exp, agg, opt, base, method, label in _compared(aggregates):
+            for width in agg.width.values:
+                b, bd, h, hd = _pairs(agg, opt, base, method, width, quantity)
+                lower = np.where(hd, np.inf, h) < np.where(bd, np.inf, b)
+                rows.append({"experiment": exp, "quantity": quantity, "optimizer": opt, "width": int(width),
+                             "method": method, "label": label, "baseline": base, "n_lower": int(lower.sum()),
+                             **paired.compare(b, bd, h, hd, alpha, min_pairs_wilcoxon).as_dict()})
     for row, p_holm in zip(rows, paired.holm([r["p_value"] for r in rows])):
         row["p_holm"] = float(p_holm)
     return rows
@@ -95,17 +102,19 @@ def _compared_words(aggregates: dict) -> str:
 
 
 def report(aggregates: dict, alpha: float = 0.05, min_pairs_wilcoxon: int = 6,
-           theory: dict | None = None) -> dict:
+           theory: dict | None = None, real_data: dict | None = None) -> dict:
     """The machine-readable claims report (results/claims.json); theory: Theorem 1's verdict
-    file (results/theory/theorem1.json) or None."""
+    file (results/theory/theorem1.json) or None; real_data: the real-data experiments'
+    aggregates by name (C5; Holm's adjustment over C5's rows alone)."""
     rows1, rows2 = c1(aggregates, alpha, min_pairs_wilcoxon), c2(aggregates, alpha)
+    rows5 = c1(real_data or {}, alpha, min_pairs_wilcoxon, C5_QUANTITIES)
     return {
         "settings": {"alpha": alpha, "min_pairs_wilcoxon": min_pairs_wilcoxon,
                      "compared": _compared_words(aggregates),
                      "pairing": "by seed (same initial parameters)"},
-        "experiments": list(aggregates),
-        "C1": rows1, "C2": rows2, "diverged": diverged_runs(aggregates),
-        "summary": {"C1": _count(rows1), "C2": _count(rows2)},
+        "experiments": list(aggregates), "real_data": list(real_data or {}),
+        "C1": rows1, "C2": rows2, "C5": rows5, "diverged": diverged_runs({**aggregates, **(real_data or {})}),
+        "summary": {"C1": _count(rows1), "C2": _count(rows2), "C5": _count(rows5)},
         "theory": theory,
     }
 

@@ -8,7 +8,7 @@ from matplotlib import pyplot as plt
 
 from hrta.pipeline.config import METRICS
 from hrta.reporting import style
-from hrta.reporting.facts import compared_loss, loss_label, method_labels, switch_epochs
+from hrta.reporting.facts import compared_loss, error_label, loss_label, method_labels, switch_epochs
 
 MAX_POINTS = 400  # epochs drawn per line; the curves are smooth at this resolution
 
@@ -18,7 +18,7 @@ def _metric(agg: xr.Dataset, metric: str) -> tuple[xr.DataArray, str, str]:
     if metric == "loss":
         return compared_loss(agg), "epoch", loss_label(agg)
     if metric == "test_error":
-        return agg["test_error"], "eval_epoch", "relative L2 error"
+        return agg["test_error"], "eval_epoch", error_label(agg)
     raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
 
 

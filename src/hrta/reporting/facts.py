@@ -42,3 +42,10 @@ def loss_label(ds: xr.Dataset) -> str:
     """Axis label of the compared loss, e.g. 'Ritz energy gap E(u) − E(u*)'."""
     name = ds["loss"].attrs.get("long_name", "training loss")
     return f"{name} gap E(u) − E(u*)" if bool(ds["loss_is_gap"]) else name
+
+
+def error_label(ds: xr.Dataset) -> str:
+    """Axis label of the test error: its long name ('relative L2 test error', 'held-out
+    classification error')."""
+    attrs = ds["test_error"].attrs if "test_error" in ds else {}
+    return attrs.get("long_name", "relative L2 test error")

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from hrta.reporting.facts import compared_loss, method_labels
+from hrta.reporting.facts import compared_loss, error_label, method_labels
 from hrta.reporting.numbers import column_exponent, mean_sd, power_label
 
 
@@ -19,6 +19,7 @@ def summary(aggregates: dict[str, xr.Dataset]) -> pd.DataFrame:
     for exp, agg in aggregates.items():
         labels = method_labels(agg)
         final_loss, gap = compared_loss(agg, "final_loss"), bool(agg["loss_is_gap"])
+        error_name = error_label(agg)
         for opt in agg.optimizer.values:
             for method in labels:  # config order: the baseline first
                 for width in agg.width.values:
@@ -29,7 +30,7 @@ def summary(aggregates: dict[str, xr.Dataset]) -> pd.DataFrame:
                         "experiment": exp, "optimizer": str(opt), "method": str(method),
                         "label": labels[str(method)], "width": int(width),
                         "n_seeds": int(sel.sizes["seed"]),
-                        "n_diverged": int(sel["diverged"].sum()), "loss_is_gap": gap,
+                        "n_diverged": int(sel["diverged"].sum()), "loss_is_gap": gap, "error_name": error_name,
                         "loss_mean": _stat(np.nanmean, loss), "loss_std": _stat(_std, loss),
                         "error_mean": _stat(np.nanmean, err), "error_std": _stat(_std, err),
                     })
@@ -79,8 +80,11 @@ def _seeds(block_rows) -> str:
     return seeds + (f"; {diverged} run diverged" if diverged == 1 else f"; {diverged} runs diverged")
 
 
-def _title(quantity: str, gap: bool) -> str:
-    return "final Ritz energy gap E(u) − E(u*)" if gap and quantity == "loss" else dict(QUANTITIES)[quantity]
+def _title(quantity: str, gap: bool, rows) -> str:
+    """The quantity's row title; the error is named by its experiment (rows: the block's)."""
+    if quantity == "error":
+        return f"final {rows[0][1][0]['error_name']}"
+    return "final Ritz energy gap E(u) − E(u*)" if gap else dict(QUANTITIES)[quantity]
 
 
 def markdown(df: pd.DataFrame) -> str:
@@ -93,7 +97,7 @@ def markdown(df: pd.DataFrame) -> str:
         out += [f"## {exp} ({opt})", "", _seeds(rows) + ".", ""]
         for quantity, _ in QUANTITIES:
             powers = _columns(rows, quantity)
-            title = _title(quantity, gap)
+            title = _title(quantity, gap, rows)
             out += [f"{title[0].upper()}{title[1:]}:", "",
                     "| method | " + " | ".join(f"m = {w}{power_label(e)}" for w, e in zip(widths, powers)) + " |",
                     "|---" + "|---:" * len(widths) + "|"]
@@ -118,7 +122,8 @@ def latex(df: pd.DataFrame) -> str:
                 "method & " + " & ".join(f"$m = {w}$" for w in widths) + r" \\", r"\hline"]
         for quantity, _ in QUANTITIES:
             powers = _columns(rows, quantity)
-            title = _tex(_title(quantity, gap)).replace("E(u) − E(u*)", "$E(u) - E(u^*)$").replace(" L2 ", " $L^2$ ")
+            title = _tex(_title(quantity, gap, rows))
+            title = title.replace("E(u) − E(u*)", "$E(u) - E(u^*)$").replace(" L2 ", " $L^2$ ")
             out += [rf"\multicolumn{{{span}}}{{l}}{{\emph{{{title}}}}} \\",
                     " & " + " & ".join(rf"$\times 10^{{{e}}}$" if e else "" for e in powers) + r" \\"]
             for label, cells in rows:
