@@ -79,7 +79,7 @@ def kernel_regime_figure(ds: xr.Dataset, stem: str) -> list[str]:
             ax.plot(ds.epoch, ds["predicted_loss"].sel({"method": method}).median("seed"), color=colour,
                     ls="--", label="kernel prediction")
             ax.set_yscale("log")
-            ax.set_title(labels[str(method)])
+            ax.set_title(labels[str(method)].replace(" (s decreasing)", "\n(s decreasing)"))
             ax.set_ylabel("training loss" if c == 0 else "")
             ax = axes[1, c]
             rat = ratio.sel({"method": method})
@@ -89,9 +89,10 @@ def kernel_regime_figure(ds: xr.Dataset, stem: str) -> list[str]:
             ax.set_yscale("log")
             ax.set_ylabel("predicted / measured" if c == 0 else "")
             ax.set_xlabel("epoch")
-        axes[0, 0].legend(loc="upper right", frameon=False)
+        handles, names = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncol=2, frameon=False)
         stable = ", ".join(f"s={float(s):g}: {float(v):.3g}" for s, v in zip(ds.s_stage, ds["stable_lr"]))
-        fig.suptitle(f"{ds.attrs['optimizer']} (lr {ds.attrs['lr']:g}; 2n/λ_max {stable}), "
+        fig.suptitle(f"{ds.attrs['experiment']}, {ds.attrs['optimizer']} (lr {ds.attrs['lr']:g}; 2n/λ_max {stable}), "
                      f"m = {ds.attrs['width']}, {ds.attrs['kernel']} kernel")
         return style.save(fig, stem)
 

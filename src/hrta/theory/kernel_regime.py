@@ -66,7 +66,7 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
                 "s_stage": list(limits),
                 **{fact: ("method", [histories[m, seeds[0]][fact].values.item() for m in methods])
                    for fact in ("label", "is_baseline")}},
-        attrs={"width": int(first["width"]), "optimizer": first["optimizer"]["name"],
+        attrs={"experiment": first["experiment"], "width": int(first["width"]), "optimizer": first["optimizer"]["name"],
                "lr": float(first["optimizer"]["lr"]), "kernel": kernel},
     )
     ds["measured_loss"].attrs["long_name"] = "training loss of the trained network"
