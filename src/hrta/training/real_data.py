@@ -24,7 +24,7 @@ from hrta.model.network import DTYPES
 from hrta.model.optimizers import make_lr_scheduler, make_optimizer
 from hrta.model.schedule import Schedule
 from hrta.training.callback import HomotopySchedule
-from hrta.training.run import method_facts, quiet_lightning
+from hrta.training.run import describe_run, method_facts, quiet_lightning
 
 
 def mlp(n_in: int, width: int, n_out: int, seed: int) -> nn.Sequential:
@@ -177,10 +177,5 @@ def history(module: Classifier, schedule: Schedule, spec: dict) -> xr.Dataset:
                                         " entry E is after training")
     ds["test_error"].attrs.update(long_name="held-out classification error",
                                   description="1 - accuracy on the held-out split")
-    ds["final_loss"].attrs["long_name"] = "training loss after the last epoch (NaN if diverged)"
-    ds["final_test_error"].attrs["long_name"] = "held-out error after the last epoch (NaN if diverged)"
     ds["s"].attrs["long_name"] = "s of the network's homotopy activations (set by HomotopySchedule)"
-    ds["lr"].attrs["long_name"] = "learning rate of the epoch's step"
-    ds["diverged"].attrs["description"] = "1 if the loss became non-finite, else 0"
-    ds["diverged_epoch"].attrs["description"] = "first epoch with a non-finite loss, -1 if none"
-    return ds
+    return describe_run(ds, "held-out error")

@@ -175,9 +175,14 @@ def history(module: PopulationModule, k: int, spec: dict, dataset: xr.Dataset) -
                             description="loss at the start of each epoch; entry E is after training")
     ds["test_error"].attrs.update(long_name="relative L2 test error",
                                   description="||phi - u|| / ||u|| on the test points")
-    ds["final_loss"].attrs["long_name"] = "training loss after the last epoch (NaN if diverged)"
-    ds["final_test_error"].attrs["long_name"] = "test error after the last epoch (NaN if diverged)"
     ds["s"].attrs["long_name"] = "homotopy parameter in force"
+    return describe_run(ds, "test error")
+
+
+def describe_run(ds: xr.Dataset, error_name: str) -> xr.Dataset:
+    """The attributes every run history shares (final values, lr, divergence)."""
+    ds["final_loss"].attrs["long_name"] = "training loss after the last epoch (NaN if diverged)"
+    ds["final_test_error"].attrs["long_name"] = f"{error_name} after the last epoch (NaN if diverged)"
     ds["lr"].attrs["long_name"] = "learning rate of the epoch's step"
     ds["diverged"].attrs["description"] = "1 if the loss became non-finite, else 0"
     ds["diverged_epoch"].attrs["description"] = "first epoch with a non-finite loss, -1 if none"
