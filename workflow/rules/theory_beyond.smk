@@ -54,11 +54,11 @@ if BEYOND:
                 "results/figures/theorem1_beyond.png",
                 caption="../report/theorem1_beyond.rst",
                 category="Theory",
-                labels={
-                    "figure": "theorem1_beyond",
-                    "experiment": "all",
-                    "shows": "λ_min(s)/λ_min(1): deep ReLU and smooth-base NTKs",
-                },
+                labels=report_labels.labels(
+                    "Theorem 1 beyond ReLU",
+                    ", ".join(EXPERIMENTS),
+                    "λ_min(s)/λ_min(1) of deep ReLU and two-layer tanh, GELU NTKs: does it decrease?",
+                ),
             ),
         log:
             "results/logs/figures/theorem1_beyond.log",

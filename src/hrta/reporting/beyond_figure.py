@@ -49,6 +49,7 @@ def theorem1_beyond_figure(ds: xr.Dataset, stem: str) -> list[str]:
         order = [ANALYTIC, "s²", UNRESOLVED] + [f"m = {w} (init)" for w in widths]
         labels = [k for k in order if k in legend]
         fig.legend([legend[k] for k in labels], labels, loc="outside lower center", ncol=len(labels), frameon=False)
+        fig.suptitle("Theorem 1 beyond two-layer ReLU: λ_min of the NTK Gram matrix against s")
         return style.save(fig, stem)
 
 
@@ -58,7 +59,7 @@ def _panel(ax, sel: xr.Dataset, colours: dict) -> dict:
     ref = float(sel["lambda_min"].sel(s=1.0))
     handles = {}
     if ref <= float(sel["resolution"].sel(s=1.0)):
-        ax.text(0.5, 0.5, "λ_min(1) at or\nbelow its\nresolution level:\nno ratios", transform=ax.transAxes,
+        ax.text(0.5, 0.5, "λ_min(1)\nunresolved:\nno ratios", transform=ax.transAxes,
                 ha="center", va="center", fontsize=7)
         ax.set_yticks([])
         ax.grid(False)
