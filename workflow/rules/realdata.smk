@@ -54,6 +54,6 @@ rule real_data_figure:
         "../../environment.yml"
     threads: 1
     params:
-        experiment=lambda wc: config["real_data"][wc.dataset],
+        bundled=lambda wc: config["real_data"][wc.dataset]["dataset"],
     script:
         "../scripts/real_data_figure.py"

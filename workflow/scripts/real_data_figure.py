@@ -10,10 +10,10 @@ from hrta.problems.bundled import DATASETS
 from hrta.reporting.convergence import convergence_figure
 
 
-def main(aggregate: str, stem: str, experiment: dict) -> None:
-    convergence_figure(read_netcdf(aggregate), stem, DATASETS[experiment["dataset"]])
+def main(aggregate: str, stem: str, bundled: str) -> None:
+    convergence_figure(read_netcdf(aggregate), stem, DATASETS[bundled])
 
 
 snakemake = scripts.rule_context(globals(), "real_data_figure", __doc__)
 with scripts.logged(snakemake.log[0]):
-    main(snakemake.input[0], snakemake.output.pdf.removesuffix(".pdf"), snakemake.params.experiment)
+    main(snakemake.input[0], snakemake.output.pdf.removesuffix(".pdf"), snakemake.params.bundled)
