@@ -154,13 +154,22 @@ def _check_inline_html(browser: Browser, name: str, path: str) -> list[str]:
     if not frame:
         return [f"{name}: no inline view opened (the eye button downloads the file?)"]
     problems = [] if frame["top"] >= 0 else [f"{name}: the inline view starts above the window"]
-    tree = browser.page("Page.getFrameTree")["frameTree"]
-    children = [c["frame"]["id"] for c in tree.get("childFrames", [])]
+    tables, children, deadline = None, [], time.monotonic() + 15
+    while not tables and time.monotonic() < deadline:
+        tree = browser.page("Page.getFrameTree")["frameTree"]
+        children = [c["frame"]["id"] for c in tree.get("childFrames", [])]
+        if not children:
+            time.sleep(0.1)
+            continue
+        try:
+            context = browser.page("Page.createIsolatedWorld", {"frameId": children[-1]})["executionContextId"]
+            tables = browser.wait("document.readyState === 'complete' && document.querySelectorAll('table').length",
+                                  timeout=5, context=context)
+        except RuntimeError as err:  # the frame loaded a new document while we looked: look again
+            if "Cannot find context" not in str(err):
+                raise
     if not children:
         return problems + [f"{name}: the inline view holds no document"]
-    context = browser.page("Page.createIsolatedWorld", {"frameId": children[-1]})["executionContextId"]
-    tables = browser.wait("document.readyState === 'complete' && document.querySelectorAll('table').length",
-                          context=context)
     if not tables:
         problems.append(f"{name}: the inline view shows no table")
     return problems
