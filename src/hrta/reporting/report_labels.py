@@ -12,8 +12,8 @@ METRIC_NAMES = {"loss": "training loss", "test_error": "test error"}
 
 
 def labels(result: str, experiment: str, shows: str) -> dict:
-    """The report labels of one result; the key 'figure' names tables and claims too (the
-    keys of main's theorem1_beyond figure), the report sorts them: experiment, figure, shows."""
+    """The report labels of one result; the key 'figure' names tables and claims too; the
+    report sorts them: experiment, figure, shows."""
     return {"figure": result, "experiment": experiment, "shows": shows}
 
 

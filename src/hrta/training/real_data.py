@@ -24,7 +24,7 @@ from hrta.model.network import DTYPES
 from hrta.model.optimizers import make_lr_scheduler, make_optimizer
 from hrta.model.schedule import Schedule
 from hrta.training.callback import HomotopySchedule
-from hrta.training.run import describe_run, method_facts, quiet_lightning
+from hrta.training.run import describe_run, method_facts, plain_trainer, quiet_lightning
 
 
 def mlp(n_in: int, width: int, n_out: int, seed: int) -> nn.Sequential:
@@ -130,14 +130,7 @@ def train(dataset: xr.Dataset, spec: dict) -> xr.Dataset:
     with warnings.catch_warnings():
         quiet_lightning()
         warnings.filterwarnings("ignore", message=r"`training_step` returned `None`")  # a diverged run's skip
-        trainer = L.Trainer(
-            accelerator=training["accelerator"], devices=1, max_epochs=callback.schedule.total,
-            precision="64-true" if training["dtype"] == "float64" else "32-true",
-            logger=False, enable_checkpointing=False, enable_progress_bar=False,
-            enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
-            callbacks=[callback],
-        )
-        trainer.fit(module)
+        plain_trainer(training, callback.schedule.total, [callback]).fit(module)
     return history(module, callback.schedule, spec)
 
 

@@ -47,6 +47,17 @@ def quiet_lightning() -> None:
         warnings.filterwarnings("ignore", message=message, category=category, module=module)
 
 
+def plain_trainer(training: dict, max_epochs: int, callbacks: list) -> L.Trainer:
+    """Lightning's plain Trainer as a run uses it: one device of ``training["accelerator"]``,
+    the run's precision, no logger, checkpoints, progress bar, summary or validation (build it
+    inside ``warnings.catch_warnings`` with ``quiet_lightning``)."""
+    return L.Trainer(accelerator=training["accelerator"], devices=1, max_epochs=max_epochs,
+                     precision="64-true" if training["dtype"] == "float64" else "32-true",
+                     logger=False, enable_checkpointing=False, enable_progress_bar=False,
+                     enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
+                     callbacks=callbacks)
+
+
 def train(dataset: xr.Dataset, spec: dict) -> xr.Dataset:
     """Train one run alone (a population of one); return its history."""
     return train_population(dataset, [spec])[0]
@@ -111,14 +122,7 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
                               specs[0]["eval_every"], resamplers, test_gap)
     with warnings.catch_warnings():
         quiet_lightning()
-        trainer = L.Trainer(
-            accelerator=training["accelerator"], devices=1, max_epochs=1,
-            precision="64-true" if dtype == torch.float64 else "32-true",
-            logger=False, enable_checkpointing=False, enable_progress_bar=False,
-            enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
-            callbacks=[progress.Progress(training["log_every_s"])],
-        )
-        trainer.fit(module)
+        plain_trainer(training, 1, [progress.Progress(training["log_every_s"])]).fit(module)
     return [history(module, k, spec, dataset) for k, spec in enumerate(specs)]
 
 
