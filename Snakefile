@@ -44,6 +44,7 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/realdata.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/architectures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/costs.smk"
 include: "workflow/rules/claims.smk"
@@ -82,3 +83,4 @@ rule all:
         REGIME_OUTPUTS,
         REPORT_OUTPUTS,
         REAL_DATA_OUTPUTS,
+        ARCHITECTURE_OUTPUTS,

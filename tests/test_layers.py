@@ -136,6 +136,7 @@ def _schema_enums():
 
 
 def test_schema_enums_equal_the_codes():
+    from hrta.model.deep import BASES
     from hrta.model.network import BIAS_MODES, DTYPES, KERNELS
     from hrta.model.optimizers import ALGORITHMS, DECAYS
     from hrta.pipeline.config import METRICS
@@ -157,7 +158,7 @@ def test_schema_enums_equal_the_codes():
             "#problem.test_points": POINT_SETS, "#optimizer.algorithm": ALGORITHMS,
             "#optimizer.decay.kind": DECAYS, "#regime.optimizers[].family": ALGORITHMS,
             "#regime.optimizers[].decay.kind": DECAYS, "#regime.adjust": list(ADJUST),
-            "#real_data.dataset": list(DATASETS)}
+            "#real_data.dataset": list(DATASETS), "#architectures.networks[].base": list(BASES)}
     enums = _schema_enums()
     assert set(enums) == set(code), "every enum of the schema has its code counterpart here"
     for key, values in code.items():

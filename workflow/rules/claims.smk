@@ -10,6 +10,7 @@ rule claims:
             ["results/theory/beyond.json"] if config["theory"].get("beyond") else []
         ),
         real_data=expand(PATHS["aggregate"], experiment=REAL_DATA),
+        architectures=expand(PATHS["aggregate"], experiment=ARCHITECTURES),
     output:
         md="results/claims.md",
         json="results/claims.json",

@@ -2,6 +2,7 @@
 # hrta.pipeline.grid (the one place they are built; scripts run by hand get them through
 # their rule).
 
+import hrta.pipeline.architectures
 import hrta.pipeline.grid as grid
 import hrta.pipeline.regimes
 import hrta.pipeline.resources
@@ -11,6 +12,9 @@ PATHS = grid.PATHS
 EXPERIMENTS = hrta.pipeline.regimes.paper_experiments(config)  # figures, tables, theory
 FIGURES = grid.figures(config)  # stem -> {"experiment", "metrics"}
 REGIMES = list(config["regimes"])  # regime maps, each over its experiment <name>_regime
+ARCHITECTURES = hrta.pipeline.architectures.generated(
+    config
+)  # other bases and depths (C3, C4)
 
 
 wildcard_constraints:
@@ -30,12 +34,17 @@ def experiment_config(wc):
 
 
 def train_inputs(wc):
-    """The dataset, and the NTK spectra where a GD learning rate is a fraction of 2n/lambda_max."""
-    fractions = any("stability_fraction" in spec["optimizer"] for spec in job_specs(wc))
+    """The dataset, and the NTK spectra where a GD learning rate is a fraction of 2n/lambda_max:
+    the experiment's own, or for another network the Theorem-1-beyond spectra."""
+    opts = [spec["optimizer"] for spec in job_specs(wc)]
+    spectra = (
+        "results/theory/beyond_spectra.nc"
+        if any("kernel" in opt for opt in opts)
+        else PATHS["spectra"].format(experiment=wc.experiment)
+    )
+    fractions = any("stability_fraction" in opt for opt in opts)
     return {"data": PATHS["dataset"].format(experiment=wc.experiment)} | (
-        {"spectra": PATHS["spectra"].format(experiment=wc.experiment)}
-        if fractions
-        else {}
+        {"spectra": spectra} if fractions else {}
     )
 
 

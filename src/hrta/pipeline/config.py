@@ -9,14 +9,12 @@ import jsonschema
 import yaml
 
 from hrta.model.schedule import Schedule
+from hrta.pipeline import architectures, regimes
+from hrta.pipeline.errors import ConfigError, by_name
 from hrta.problems import make_problem
 
 METRICS = ("loss", "test_error")  # what a figure row can show (history variables)
 THEORY_FIGURES = ("theorem1", "kernel_regime", "kernel_widths")  # figure stems of the theory rules
-
-
-class ConfigError(ValueError):
-    """A config value is missing, unknown or out of range; the message names the key."""
 
 
 def _key(path) -> str:
@@ -53,9 +51,8 @@ def validate(config: dict, schema_path) -> dict:
     for name, exp in config["experiments"].items():
         exp.setdefault("figures", [{"name": name, "metrics": list(METRICS)}])
     check_regimes(config)
-    from hrta.pipeline import regimes  # here: it names this module's ConfigError
-
     regimes.expand(config)
+    architectures.expand(config)
     check_semantics(config)
     return config
 
@@ -170,14 +167,6 @@ def check_regimes(config: dict) -> None:
             if "stability_fractions" in fam and (fam["family"] != "gd" or make_problem(exp["problem"]).loss_is_gap):
                 raise ConfigError(f"config key '{key}.stability_fractions': the limit 2n/lambda_max is"
                                   " for gd on a regression problem (expected: typed lrs)")
-
-
-def by_name(items, name, key):
-    """The entry of ``items`` called ``name``; ConfigError naming ``key`` if there is none."""
-    for item in items:
-        if item["name"] == name:
-            return item
-    raise ConfigError(f"config key '{key}': no entry named {name!r}")
 
 
 def read_yaml(config_path) -> dict:

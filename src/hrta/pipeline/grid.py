@@ -7,7 +7,7 @@ values through its rule (hrta.pipeline.scripts.rule_context). Imports no torch.
 
 import itertools
 
-from hrta.pipeline.config import ConfigError, by_name
+from hrta.pipeline.errors import ConfigError, by_name
 
 RUN_DIMS = ("optimizer", "method", "width", "seed")  # a run's dims, in file-name and array order
 
@@ -66,7 +66,8 @@ def run_spec(config: dict, experiment: str, optimizer: str, method: str, width: 
              seed: int) -> dict:
     """Everything that determines one training run, as plain JSON-able data."""
     exp = config["experiments"][experiment]
-    return {
+    network = {"network": {k: exp["architecture"][k] for k in ("base", "depth")}} if "architecture" in exp else {}
+    return network | {
         "experiment": experiment,
         "problem": exp["problem"],
         "data_seed": exp["data_seed"],

@@ -82,8 +82,9 @@ def expand(config: dict) -> None:
 
 
 def paper_experiments(config: dict) -> list[str]:
-    """The experiments of the paper's figures, tables and theory checks (no regime maps)."""
-    return [name for name, exp in config["experiments"].items() if "regime" not in exp]
+    """The experiments of the paper's figures, tables and theory checks (no regime maps, no
+    generated architectures: hrta.pipeline.architectures)."""
+    return [name for name, exp in config["experiments"].items() if "regime" not in exp and "architecture" not in exp]
 
 
 def coords(regime: dict) -> dict:
@@ -100,13 +101,19 @@ def coords(regime: dict) -> dict:
     return {"optimizer": opt, "method": meth}
 
 
-def stability_limit(spectra, s_values) -> float:
+def stability_limit(spectra, s_values, kernel: dict | None = None) -> float:
     """2 n / lambda_max of the infinite-width NTK, the smallest over the s a run visits: full-
     batch GD on the loss 0.5 * mean (phi - y)^2 is stable in the kernel regime below it.
-    ``spectra``: an experiment's spectra (hrta.theory.spectra; lambda_max on n_used points)."""
-    lam = spectra["lambda_max"].sel(part="ntk")
+    ``spectra``: an experiment's spectra (hrta.theory.spectra; lambda_max on n_used points),
+    or with ``kernel`` = {experiment, network} the Theorem-1-beyond spectra
+    (hrta.theory.beyond), of which that experiment's network is taken."""
+    if kernel is None:
+        lam, n_used = spectra["lambda_max"].sel(part="ntk"), int(spectra.attrs["n_used"])
+    else:
+        sel = spectra.sel(experiment=kernel["experiment"], network=kernel["network"])
+        lam, n_used = sel["lambda_max"].sel(part="ntk"), int(sel["n_used"])
     worst = max(float(lam.sel(s=s, method="nearest")) for s in np.atleast_1d(s_values))
-    return 2.0 * int(spectra.attrs["n_used"]) / worst
+    return 2.0 * n_used / worst
 
 
 def resolve_lr(spec: dict, spectra) -> dict:
@@ -115,7 +122,7 @@ def resolve_lr(spec: dict, spectra) -> dict:
     opt = spec["optimizer"]
     if "stability_fraction" not in opt:
         return spec
-    lr = opt["stability_fraction"] * stability_limit(spectra, opt["stability_s"])
+    lr = opt["stability_fraction"] * stability_limit(spectra, opt["stability_s"], opt.get("kernel"))
     return {**spec, "optimizer": {**opt, "lr": lr}}
 
 

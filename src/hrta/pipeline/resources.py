@@ -26,8 +26,12 @@ THEORY_JACOBIANS = 4       # n x m float64 matrices of the empirical NTK at init
 
 
 def _sizes(spec: dict) -> tuple[int, int, int, int]:
+    """(n, n', m, p): p the features per training point and width unit, with a deep network's
+    further layers counted as m features each."""
     problem = spec["problem"]
     features = problem["dim"] + (spec["training"]["bias"] == "augment")
+    if spec.get("network") is not None:
+        features += (spec["network"]["depth"] - 1) * spec["width"]
     return problem["n_train"], problem["n_test"], spec["width"], features
 
 

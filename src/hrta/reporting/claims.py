@@ -28,7 +28,7 @@ def _gaps(agg, opt, method, width, quantity="final_loss"):
     return values.sel(where).values, agg["diverged"].sel(where).values.astype(bool)
 
 
-def _pairs(agg, opt, base, method, width, quantity="final_loss") -> tuple:
+def seed_pairs(agg, opt, base, method, width, quantity="final_loss") -> tuple:
     """(baseline gaps, baseline diverged, method gaps, method diverged) per seed."""
     return (*_gaps(agg, opt, base, width, quantity), *_gaps(agg, opt, method, width, quantity))
 
@@ -53,7 +53,7 @@ def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int, quantities=("fin
     for quantity in quantities:
         for exp, agg, opt, base, method, label in _compared(aggregates):
             for width in agg.width.values:
-                b, bd, h, hd = _pairs(agg, opt, base, method, width, quantity)
+                b, bd, h, hd = seed_pairs(agg, opt, base, method, width, quantity)
                 lower = np.where(hd, np.inf, h) < np.where(bd, np.inf, b)
                 rows.append({"experiment": exp, "quantity": quantity, "optimizer": opt, "width": int(width),
                              "method": method, "label": label, "baseline": base, "n_lower": int(lower.sum()),
@@ -68,7 +68,7 @@ def c2(aggregates: dict, alpha: float) -> list[dict]:
     ratios over widths (hrta.reporting.trend.width_trend)."""
     rows = []
     for exp, agg, opt, base, method, label in _compared(aggregates):
-        pairs = {int(w): _pairs(agg, opt, base, method, w) for w in agg.width.values}
+        pairs = {int(w): seed_pairs(agg, opt, base, method, w) for w in agg.width.values}
         medians = {w: paired.median_ratio(*p) for w, p in pairs.items()}
         row = {"experiment": exp, "optimizer": opt, "method": method, "label": label, "baseline": base,
                "median_ratio_by_width": medians, **trend.width_trend(pairs, alpha).as_dict()}
@@ -114,12 +114,13 @@ def report(aggregates: dict, alpha: float = 0.05, min_pairs_wilcoxon: int = 6,
                      "pairing": "by seed (same initial parameters)"},
         "experiments": list(aggregates), "real_data": list(real_data or {}),
         "C1": rows1, "C2": rows2, "C5": rows5, "diverged": diverged_runs({**aggregates, **(real_data or {})}),
-        "summary": {"C1": _count(rows1), "C2": _count(rows2), "C5": _count(rows5)},
+        "summary": {"C1": count(rows1), "C2": count(rows2), "C5": count(rows5)},
         "theory": theory,
     }
 
 
-def _count(rows):
+def count(rows) -> dict:
+    """{verdict: rows with it}."""
     out = {}
     for r in rows:
         out[r["verdict"]] = out.get(r["verdict"], 0) + 1

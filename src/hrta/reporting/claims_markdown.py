@@ -12,7 +12,8 @@ import xarray as xr
 from hrta.reporting import beyond_markdown, kernel_limit, paired, regime, theorem1_markdown, trend
 from hrta.reporting.numbers import DASH, num
 
-SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall", None: "none"}
+SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall",
+         trend.KENDALL_DEPTH: "Kendall", None: "none"}
 ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of the Walsh averages of the log ratios",
             paired.T_TEST: "the geometric-mean ratio, exp of the mean log ratio"}
 
@@ -26,6 +27,7 @@ def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = No
     out += _bottom_line(rep) + (regime.bottom_line(maps) if maps else [])
     out += [beyond_markdown.beyond_bottom_line(beyond), ""] if beyond else []
     out += _how_to_read(rep) + _c1_section(rep) + _c2_section(rep) + _c5_section(rep)
+    out += _c3_section(rep) + _c4_section(rep) if "C3" in rep else []
     if maps:
         out += [regime.section(maps)]
     if widths is not None:
@@ -57,7 +59,7 @@ def _bottom_line(rep: dict) -> list[str]:
     c2 = _verdicts(rep["C2"], ("grows", "shrinks", "undecided"))
     out += ["", f"C2, the advantage grows with width: of {len(rep['C2'])} settings (experiment × optimizer × "
             f"schedule), it grows in {c2['grows']}, shrinks in {c2['shrinks']} and is undecided in {c2['undecided']}."]
-    out += _c5_bottom_line(rep)
+    out += _c5_bottom_line(rep) + (_architectures_bottom_line(rep) if "C3" in rep else [])
     if rep["theory"]:
         out += ["", theorem1_markdown.bottom_line(rep["theory"])]
     return out + [""]
@@ -251,6 +253,74 @@ def _c5_section(rep: dict) -> list[str]:
     for (exp, quantity), sub in _groups(rows, ("experiment", "quantity")).items():
         out += _paired_block(f"{exp}: {C5_NAMES[quantity]}", sub)
     return out
+
+
+def _claim_counts(rows: list) -> str:
+    counts = _verdicts(rows)
+    return (f"of {len(rows)} settings {counts['holds']} hold, {counts['contradicted']} are contradicted and "
+            f"{counts['undecided']} are undecided")
+
+
+def _architectures_bottom_line(rep: dict) -> list[str]:
+    out = []
+    for claim, what in (("C3", "HRTA beats the plain activation (other bases, two-layer)"),
+                        ("C4", "the benefit carries over to depth (deeper ReLU networks)")):
+        rows = rep[claim]
+        if not rows:
+            out += ["", f"{claim}, {what}: not assessed (no such network in this profile)."]
+            continue
+        readings = "; ".join(f"{exp}: {_reading(sub)}" for (exp,), sub in _groups(rows, ("experiment",)).items())
+        out += ["", f"{claim}, {what}: {_claim_counts(rows)} ({readings})."]
+    depth = rep["C4_depth"]
+    if depth:
+        c = _verdicts(depth, ("grows", "shrinks", "undecided"))
+        out += ["", f"C4 with depth, the advantage grows with the number of hidden layers: of {len(depth)} settings "
+                f"(experiment × optimizer × schedule × width) it grows in {c['grows']}, shrinks in {c['shrinks']} "
+                f"and is undecided in {c['undecided']}."]
+    return out
+
+
+def _c3_section(rep: dict) -> list[str]:
+    out = ["## C3: HRTA beats the plain activation, for other base activations", ""]
+    if not rep["C3"]:
+        return out + ["Not assessed: no two-layer network with another base in this profile.", ""]
+    out += ["C1's paired comparison for two-layer networks with σ_s = (1 − s) z + s b(z), b = tanh or GELU: the "
+            "baseline is the plain activation b (s = 1 throughout), the ratio plain/HRTA of the final training loss, "
+            "p Holm adjusted over the C3 tests alone. Same problem, optimizers, epochs and schedules as the "
+            "experiment named first; gd at the same fraction of the network's own kernel limit 2n/λ_max.", ""]
+    for (exp,), sub in _groups(rep["C3"], ("experiment",)).items():
+        out += _paired_block(exp, sub)
+    return out
+
+
+def _c4_section(rep: dict) -> list[str]:
+    out = ["## C4: the benefit carries over to depth", ""]
+    if not rep["C4"]:
+        return out + ["Not assessed: no network with more than one hidden layer in this profile.", ""]
+    out += ["C1's paired comparison for fully connected networks of L hidden ReLU layers (NTK parametrisation, "
+            "every hidden layer homotopized with the same schedule): ratio plain/HRTA of the final training loss, "
+            "p Holm adjusted over the C4 tests alone.", ""]
+    for (exp,), sub in _groups(rep["C4"], ("experiment",)).items():
+        out += _paired_block(exp, sub)
+    rows = rep["C4_depth"]
+    caption, _ = _tests_caption(rows, "the Theil–Sen slope of the log ratio against the number of hidden layers, "
+                                      "written as the factor by which the ratio changes per added layer")
+    shared = _shared_reason(rows)
+    out += ["### How the advantage changes with depth", "",
+            caption + " Depth 1 is the two-layer experiment's own runs where it has the width (its seeds); "
+            "*grows* / *shrinks*: significant and τ positive / negative."
+            + (f" Undecided rows: {shared}." if shared else ""),
+            ""]
+    verdict = _verdict_column(shared)[2]
+    columns = [("experiment", "l", lambda r: r["source"]), ("optimizer", "l", lambda r: r["optimizer"]),
+               ("schedule", "l", lambda r: r["label"]), ("m", "r", lambda r: r["width"]),
+               ("median ratio by depth", "l",
+                lambda r: ", ".join(f"L{d}: {num(v)}" for d, v in r["median_ratio_by_depth"].items())),
+               ("pairs", "r", lambda r: r["n_points"]), ("τ", "r", lambda r: num(r["tau"])),
+               ("p", "r", lambda r: num(r["p_value"])),
+               ("factor per layer", "r", lambda r: num(_exp(r["slope"]))), ("interval", "l", _interval),
+               ("verdict", "l", verdict)]
+    return out + _pipe_table(columns, rows) + [""]
 
 
 def _diverged_section(rep: dict) -> list[str]:

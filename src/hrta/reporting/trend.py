@@ -1,7 +1,9 @@
-"""Does a method's advantage over its baseline change with width? A rank test on paired log ratios.
+"""Does a method's advantage over its baseline change with width (or depth)? A rank test on
+paired log ratios.
 
 The points are the per-seed log ratios d = log(baseline) - log(method) of every width
-(hrta.reporting.paired.log_ratios), against log10(width). A one-sided divergence is the worst
+(hrta.reporting.paired.log_ratios), against log10(width) (against the number of hidden
+layers for ``depth_trend``). A one-sided divergence is the worst
 outcome (d = +-inf), as in the paired test; a pair with no comparison (both diverged, or a
 value <= 0) is left out and counted. The test is Kendall's tau-b between log10(width) and d,
 which uses only the order of d, so a divergence enters as a value beyond every finite one;
@@ -19,6 +21,7 @@ from scipy import stats
 from hrta.reporting.paired import log_ratios
 
 KENDALL = "Kendall's tau-b of log ratio against log width (two-sided)"
+KENDALL_DEPTH = "Kendall's tau-b of log ratio against depth (two-sided)"
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,23 @@ class Trend:
 
 
 def width_trend(pairs: dict, alpha: float = 0.05) -> Trend:
-    """pairs: {width: (base, base_diverged, method, method_diverged)} per-seed arrays."""
+    """pairs: {width: (base, base_diverged, method, method_diverged)} per-seed arrays; the
+    slope is per tenfold width."""
+    return _trend(pairs, alpha, math.log10, KENDALL)
+
+
+def depth_trend(pairs: dict, alpha: float = 0.05) -> Trend:
+    """pairs: {hidden layers: (base, base_diverged, method, method_diverged)}; the slope is
+    per added hidden layer."""
+    return _trend(pairs, alpha, float, KENDALL_DEPTH)
+
+
+def _trend(pairs: dict, alpha: float, x_of, test: str) -> Trend:
     xs, ys, left_out = [], [], 0
-    for width, arrays in pairs.items():
+    for key, arrays in pairs.items():
         d, counts = log_ratios(*arrays)
         kept = d[~np.isnan(d)]
-        xs += [math.log10(width)] * len(kept)
+        xs += [x_of(key)] * len(kept)
         ys += list(kept)
         left_out += counts["both_diverged"] + counts["not_comparable"]
     x, y = np.array(xs), np.array(ys)
@@ -55,7 +69,7 @@ def width_trend(pairs: dict, alpha: float = 0.05) -> Trend:
     base = {"n_points": len(x), "n_widths": n_widths, "left_out": left_out}
     if n_widths < 2 or len(x) < 3:
         return Trend(**base, test=None, tau=math.nan, p_value=math.nan, slope=math.nan, ci_low=math.nan,
-                     ci_high=math.nan, verdict="undecided", reason="needs two widths and three comparable pairs")
+                     ci_high=math.nan, verdict="undecided", reason="needs two widths (depths) and three comparable pairs")
     finite = np.abs(y[np.isfinite(y)])
     top = 2.0 * (finite.max() if finite.size else 1.0) + 1.0
     res = stats.kendalltau(x, np.clip(y, -top, top))  # the order of y, divergences beyond all
@@ -67,7 +81,7 @@ def width_trend(pairs: dict, alpha: float = 0.05) -> Trend:
         verdict, reason = "undecided", "not significant"
     else:
         verdict, reason = ("grows" if tau > 0 else "shrinks"), ""
-    return Trend(**base, test=KENDALL, tau=tau, p_value=p, slope=slope, ci_low=low, ci_high=high,
+    return Trend(**base, test=test, tau=tau, p_value=p, slope=slope, ci_low=low, ci_high=high,
                  verdict=verdict, reason=reason)
 
 

@@ -136,9 +136,8 @@ class PopulationModule(L.LightningModule):
         if not members:
             return
         with torch.no_grad():
-            for k in members:
-                self.net.w[k].zero_()
-                self.net.a[k].zero_()
+            for param in self.net.parameters():
+                param[members] = 0.0
         self.opt.reset(members)
 
     def _record_divergence(self, k: int) -> None:

@@ -8,6 +8,9 @@ kernel b (PARAM_COPIES K m (p + 1) + POINT_COPIES K (n + n') p + SLOPE_COPIES c)
 parameters with their gradients and Adam moments, the per-member inputs and outputs, and
 the slope elements formed at once, which ``chunk`` bounds whatever K; with the autograd
 kernel b TENSOR_COPIES K (n + n') m p (the n x m activations of every member are kept).
+A network of L hidden layers (hrta.model.deep, autograd) needs b (PARAM_COPIES K (m p +
+(L - 1) m^2 + m) + TENSOR_COPIES K n m L + LAYER_COPIES K n' m): the parameters, every
+layer's training activations and the test evaluation's.
 
 Free of torch, so that the pipeline can size a job's resources from it.
 """
@@ -18,13 +21,15 @@ PARAM_COPIES = 8           # parameters, gradients, two Adam moments, temporarie
 POINT_COPIES = 16          # per-member inputs, outputs and their gradients (Ritz: second order)
 SLOPE_COPIES = 4           # the chunk of slopes and its products, forward and backward
 TENSOR_COPIES = 8          # (points x width x features) tensors alive at once, with autograd
+LAYER_COPIES = 3           # (test points x width) tensors alive at once, evaluating without autograd
 ITEM_BYTES = {"float32": 4, "float64": 8}
 
 
 def population_key(spec: dict) -> tuple:
     """Runs with the same key may train as one population."""
+    network = spec.get("network") or {}
     return (spec["width"], spec["optimizer"]["algorithm"], Schedule(spec["schedule"]).total,
-            spec["eval_every"])
+            spec["eval_every"], network.get("base", "relu"), network.get("depth", 1))
 
 
 def population_bytes(spec: dict, members: int) -> int:
@@ -33,6 +38,10 @@ def population_bytes(spec: dict, members: int) -> int:
     n, n_test, m = problem["n_train"], problem["n_test"], spec["width"]
     p = problem["dim"] + (training["bias"] == "augment")
     item = ITEM_BYTES[training["dtype"]]
+    if spec.get("network") is not None:
+        depth = spec["network"]["depth"]
+        params = m * p + (depth - 1) * m * m + m
+        return item * members * (PARAM_COPIES * params + TENSOR_COPIES * n * m * depth + LAYER_COPIES * n_test * m)
     if training["kernel"] == "autograd":
         return item * TENSOR_COPIES * members * (n + n_test) * m * p
     return item * (PARAM_COPIES * members * m * (p + 1) + POINT_COPIES * members * (n + n_test) * p

@@ -15,6 +15,7 @@ import torch
 import xarray as xr
 from lightning.pytorch.utilities.warnings import PossibleUserWarning
 
+from hrta.model.deep import PopulationMLP, initial_mlp
 from hrta.model.network import DTYPES, initial_network
 from hrta.model.optimizers import learning_rates
 from hrta.model.population import PopulationNet
@@ -101,9 +102,7 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
     problem = make_problem(specs[0]["problem"])
     reset = training["optimizer_state_at_switch"] == "reset"
     schedules = [Schedule(spec["schedule"], reset_at_switch=reset) for spec in specs]
-    dim = dataset.sizes["dim"]
-    net = PopulationNet([initial_network(dim, spec["width"], spec["seed"], training, s=sched.s_at(0))
-                         for spec, sched in zip(specs, schedules)])
+    net = initial_population(dataset.sizes["dim"], specs, schedules)
     data = {k: torch.as_tensor(dataset[k].values, dtype=dtype)
             for k in ("x_train", "y_train", "x_test", "y_test")}
     tables = {}  # one learning-rate table per distinct optimizer config (members often share one)
@@ -126,14 +125,34 @@ def train_population(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]
     return [history(module, k, spec, dataset) for k, spec in enumerate(specs)]
 
 
-def method_facts(schedule: Schedule) -> dict:
-    """Coordinates of the method's facts: its display label, whether it is the ReLU
-    baseline, and its stages (s and first epoch of each)."""
+def initial_population(dim: int, specs: list[dict], schedules: list[Schedule]):
+    """The population of the runs' initial networks: two-layer ReLU (``PopulationNet``), or
+    the spec's ``network`` {base, depth} (``PopulationMLP``, hrta.model.deep)."""
+    network = specs[0].get("network")
+    if network is None:
+        return PopulationNet([initial_network(dim, spec["width"], spec["seed"], spec["training"], s=sched.s_at(0))
+                              for spec, sched in zip(specs, schedules)])
+    return PopulationMLP([initial_mlp(dim, spec["width"], spec["seed"], spec["training"], network, s=sched.s_at(0))
+                          for spec, sched in zip(specs, schedules)])
+
+
+def plain_name(network: dict | None) -> str:
+    """The baseline's label: 'ReLU' for the paper's network, else its base at s = 1, with the
+    hidden layers beyond one ('ReLU, 3 hidden layers', 'tanh')."""
+    network = network or {"base": "relu", "depth": 1}
+    name = {"relu": "ReLU", "tanh": "tanh", "gelu": "GELU"}[network["base"]]
+    return name if network["depth"] == 1 else f"{name}, {network['depth']} hidden layers"
+
+
+def method_facts(schedule: Schedule, plain: str = "ReLU") -> dict:
+    """Coordinates of the method's facts: its display label, whether it is the baseline
+    (the plain activation, s = 1 throughout: ``plain`` names it) and its stages (s and
+    first epoch of each)."""
     return {
         "stage": list(range(len(schedule.stages))),
-        "label": ((), schedule.label(), {"long_name": "display label of the method"}),
+        "label": ((), plain if schedule.is_baseline else schedule.label(), {"long_name": "display label of the method"}),
         "is_baseline": ((), schedule.is_baseline,
-                        {"description": "the ReLU baseline: one stage with s = 1"}),
+                        {"description": "the baseline: the plain activation, one stage with s = 1"}),
         "stage_s": ("stage", [st.s for st in schedule.stages],
                     {"long_name": "s of each stage (NaN past the last)"}),
         "stage_start": ("stage", schedule.boundaries,
@@ -174,7 +193,10 @@ def history(module: PopulationModule, k: int, spec: dict, dataset: xr.Dataset) -
     if module.test_gap:
         ds["test_gap"] = ("eval_epoch", module.gap_history[:, k].cpu().double().numpy(), {
             "long_name": f"{module.problem.loss_name} gap E(u) - E(u*) on the fixed test points"})
-    ds = ds.assign_coords(method_facts(schedule))
+    ds = ds.assign_coords(method_facts(schedule, plain_name(spec.get("network"))))
+    if spec.get("network") is not None:
+        ds = ds.assign_coords(base=spec["network"]["base"], depth=np.int64(spec["network"]["depth"]))
+        ds["depth"].attrs["long_name"] = "hidden layers"
     ds["loss"].attrs.update(long_name=module.problem.loss_name,
                             description="loss at the start of each epoch; entry E is after training")
     ds["test_error"].attrs.update(long_name="relative L2 test error",

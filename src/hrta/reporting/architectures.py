@@ -1,0 +1,83 @@
+"""Claims C3 and C4 (issue 19): does HRTA beat the plain activation for other bases (C3: tanh,
+GELU, two-layer), and does the benefit carry over to depth (C4: 2 or more hidden ReLU
+layers), and how does it change with depth?
+
+C3 and C4 are C1's paired comparison (hrta.reporting.claims.c1) on the generated experiments
+of hrta.pipeline.architectures, the baseline being the plain activation (s = 1), with Holm's
+adjustment over each claim's rows alone. The depth trend is C2's rank test with the number
+of hidden layers in place of the width (hrta.reporting.trend.depth_trend), per source
+experiment, optimizer, schedule and width; the source's own two-layer runs join as depth 1
+where it has that width.
+"""
+
+from hrta.reporting import paired, trend
+from hrta.reporting.claims import c1, count, diverged_runs, seed_pairs
+from hrta.reporting.facts import baseline, method_labels
+
+
+def network(agg) -> tuple[str, int, str]:
+    """(base, depth, source experiment) of a generated experiment's aggregate."""
+    base, depth = str(agg["base"].values), int(agg["depth"].values)
+    return base, depth, str(agg["experiment"].values).removesuffix(f"_{base}_L{depth}")
+
+
+def split(aggregates: dict) -> tuple[dict, dict]:
+    """(other bases at depth 1, deep networks) of the generated experiments' aggregates."""
+    smooth = {e: a for e, a in aggregates.items() if network(a)[1] == 1}
+    deep = {e: a for e, a in aggregates.items() if network(a)[1] > 1}
+    return smooth, deep
+
+
+def rows(aggregates: dict, alpha: float, min_pairs: int) -> list[dict]:
+    """C1's rows on these aggregates, each with the network's base, depth and source."""
+    out = c1(aggregates, alpha, min_pairs)
+    for row in out:
+        base, depth, source = network(aggregates[row["experiment"]])
+        row.update(base=base, depth=depth, source=source)
+    return out
+
+
+def depth_rows(deep: dict, sources: dict, alpha: float) -> list[dict]:
+    """One row per (source, optimizer, schedule, width) of the deep networks: the median
+    ratio plain/HRTA by depth and the depth trend of the paired log ratios."""
+    cells = {}
+    for agg in deep.values():
+        _, depth, source = network(agg)
+        base, labels = baseline(agg), method_labels(agg)
+        for opt in agg.optimizer.values:
+            for method, label in labels.items():
+                if method == base:
+                    continue
+                for width in agg.width.values:
+                    key = (source, str(opt), method, int(width))
+                    cell = cells.setdefault(key, {"label": label, "pairs": {}})
+                    cell["pairs"][depth] = seed_pairs(agg, str(opt), base, method, width)
+    out = []
+    for (source, opt, method, width), cell in cells.items():
+        pairs = dict(sorted(cell["pairs"].items()))
+        two_layer = sources.get(source)
+        if two_layer is not None and _has(two_layer, opt, method, width):
+            pairs = {1: seed_pairs(two_layer, opt, baseline(two_layer), method, width), **pairs}
+        medians = {d: paired.median_ratio(*p) for d, p in pairs.items()}
+        out.append({"source": source, "optimizer": opt, "method": method, "label": cell["label"], "width": width,
+                    "median_ratio_by_depth": medians, **trend.depth_trend(pairs, alpha).as_dict()})
+    return out
+
+
+def _has(agg, opt: str, method: str, width: int) -> bool:
+    return (opt in agg.optimizer.values and method in agg.method.values and width in agg.width.values
+            and baseline(agg) is not None)
+
+
+def add_to(rep: dict, aggregates: dict, sources: dict) -> dict:
+    """The claims report (hrta.reporting.claims.report) with C3, C4 and the depth trend of the
+    generated experiments' aggregates, their diverged runs and counts; sources: the paper
+    experiments' aggregates (depth 1 of the trend)."""
+    alpha, min_pairs = rep["settings"]["alpha"], rep["settings"]["min_pairs_wilcoxon"]
+    smooth, deep = split(aggregates)
+    rep = {**rep, "architectures": list(aggregates), "C3": rows(smooth, alpha, min_pairs),
+           "C4": rows(deep, alpha, min_pairs), "C4_depth": depth_rows(deep, sources, alpha)}
+    rep["diverged"] = rep["diverged"] + diverged_runs(aggregates)
+    rep["summary"] = {**rep["summary"], "C3": count(rep["C3"]), "C4": count(rep["C4"]),
+                      "C4_depth": count(rep["C4_depth"])}
+    return rep

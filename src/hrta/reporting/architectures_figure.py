@@ -1,0 +1,79 @@
+"""Figure ``architectures`` (issue 19): the ratio plain/HRTA of the final training loss per
+seed for every network of claims C3 and C4, beside the two-layer ReLU runs of the source
+experiment at the same width: one panel per (experiment, optimizer), a colour per schedule,
+the median as a bar. Runs that diverged have no ratio and are left out here (the claims
+count them)."""
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from hrta.reporting.architectures import network
+from hrta.reporting.claims import seed_pairs
+from hrta.reporting.facts import baseline, method_labels
+from hrta.reporting.style import TEXT_WIDTH_IN, paper_style, plt, save
+
+ORDER_KEY = {"relu": 0, "tanh": 1, "gelu": 2}
+
+
+def _label(base: str, depth: int) -> str:
+    return f"{'ReLU' if base == 'relu' else 'GELU' if base == 'gelu' else base} L{depth}"
+
+
+def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
+    """One row per (experiment, optimizer, network, schedule, seed) with the ratio plain/HRTA;
+    the source's two-layer ReLU runs join at each width a generated network has."""
+    out = []
+
+    def add(agg, source, base, depth, widths):
+        plain, labels = baseline(agg), method_labels(agg)
+        for opt in agg.optimizer.values:
+            for method, label in labels.items():
+                if method == plain:
+                    continue
+                for width in widths:
+                    b, bd, h, hd = seed_pairs(agg, str(opt), plain, method, width)
+                    keep = ~(bd | hd) & (b > 0) & (h > 0)
+                    out.extend({"experiment": source, "optimizer": str(opt), "network": _label(base, depth),
+                                "order": (depth, ORDER_KEY[base]), "width": int(width), "schedule": label,
+                                "ratio": float(r)} for r in (b / h)[keep])
+
+    widths_of = {}
+    for agg in aggregates.values():
+        base, depth, source = network(agg)
+        add(agg, source, base, depth, agg.width.values)
+        widths_of.setdefault(source, set()).update(int(w) for w in agg.width.values)
+    for source, widths in widths_of.items():
+        agg = sources.get(source)
+        if agg is not None:
+            add(agg, source, "relu", 1, sorted(widths & {int(w) for w in agg.width.values}))
+    return pd.DataFrame(out)
+
+
+def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str]:
+    """Draw the figure; return the paths written."""
+    df = ratios(aggregates, sources)
+    panels = list(dict.fromkeys(zip(df["experiment"], df["optimizer"])))
+    schedules = list(dict.fromkeys(df["schedule"]))
+    palette = dict(zip(schedules, sns.color_palette("colorblind")))
+    with paper_style():
+        fig, axes = plt.subplots(1, len(panels), figsize=(TEXT_WIDTH_IN, 2.9), sharey=True, squeeze=False)
+        for ax, (exp, opt) in zip(axes[0], panels):
+            sub = df[(df["experiment"] == exp) & (df["optimizer"] == opt)].sort_values("order")
+            order = list(dict.fromkeys(sub["network"]))
+            widths = "/".join(str(w) for w in sorted(sub["width"].unique()))
+            sns.stripplot(sub, x="network", y="ratio", hue="schedule", order=order, hue_order=schedules,
+                          palette=palette, dodge=True, size=3, jitter=0.15, ax=ax, legend=False, log_scale=True)
+            sns.pointplot(sub, x="network", y="ratio", hue="schedule", order=order, hue_order=schedules,
+                          palette=palette, dodge=0.53, estimator=np.median, errorbar=None, markers="_",
+                          markersize=12, linestyles="none", ax=ax, legend=ax is axes[0][0], log_scale=True)
+            ax.axhline(1.0, color="black", lw=0.8, ls="--")
+            ax.set_title(f"{exp}, {opt} (m = {widths})")
+            ax.set_xlabel("")
+            ax.tick_params(axis="x", rotation=45)
+        axes[0][0].set_ylabel("plain / HRTA final loss (above 1: HRTA lower)")
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        if axes[0][0].get_legend() is not None:
+            axes[0][0].get_legend().remove()
+        fig.legend(handles, labels, loc="outside lower center", ncol=len(schedules), frameon=False)
+        return save(fig, stem)
