@@ -69,7 +69,7 @@ def _trend(pairs: dict, alpha: float, x_of, test: str) -> Trend:
     base = {"n_points": len(x), "n_widths": n_widths, "left_out": left_out}
     if n_widths < 2 or len(x) < 3:
         return Trend(**base, test=None, tau=math.nan, p_value=math.nan, slope=math.nan, ci_low=math.nan,
-                     ci_high=math.nan, verdict="undecided", reason="needs two widths (depths) and three comparable pairs")
+                     ci_high=math.nan, verdict="undecided", reason="needs two widths (depths), three comparable pairs")
     finite = np.abs(y[np.isfinite(y)])
     top = 2.0 * (finite.max() if finite.size else 1.0) + 1.0
     res = stats.kendalltau(x, np.clip(y, -top, top))  # the order of y, divergences beyond all

@@ -150,7 +150,8 @@ def method_facts(schedule: Schedule, plain: str = "ReLU") -> dict:
     first epoch of each)."""
     return {
         "stage": list(range(len(schedule.stages))),
-        "label": ((), plain if schedule.is_baseline else schedule.label(), {"long_name": "display label of the method"}),
+        "label": ((), plain if schedule.is_baseline else schedule.label(),
+                  {"long_name": "display label of the method"}),
         "is_baseline": ((), schedule.is_baseline,
                         {"description": "the baseline: the plain activation, one stage with s = 1"}),
         "stage_s": ("stage", [st.s for st in schedule.stages],
