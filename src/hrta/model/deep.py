@@ -14,8 +14,8 @@ from torch.nn import functional as F
 
 from hrta.model.activation import homotopy_activation
 from hrta.model.homotopy import HomotopyActivation
-from hrta.model.network import DTYPES, init_seed
-from hrta.model.schedule import check_s
+from hrta.model.network import DTYPES, TwoLayerNet, init_seed
+from hrta.model.population import Population
 
 BASES = {"relu": F.relu, "tanh": torch.tanh, "gelu": F.gelu}  # gelu: the exact (erf) form
 
@@ -28,6 +28,8 @@ def _check(base: str, depth: int, width: int, in_dim: int) -> None:
 
 
 class HomotopyMLP(nn.Module):
+    s, set_s, features = TwoLayerNet.s, TwoLayerNet.set_s, TwoLayerNet.features  # the activation's s
+
     """``depth`` hidden layers of width m with the homotopy activation of ``base``.
 
     Parameters: ``w`` (m, p) the first layer (p = in_dim + 1 with the bias coordinate),
@@ -49,16 +51,8 @@ class HomotopyMLP(nn.Module):
             [nn.Parameter(torch.randn(width, width, generator=generator, dtype=dtype)) for _ in range(depth - 1)])
         self.scale = 1.0 / math.sqrt(width)
 
-    @property
-    def s(self) -> float:
-        return self.activation.s
-
-    def set_s(self, s: float) -> None:
-        self.activation.s = s
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        xt = F.pad(x, (0, 1), value=1.0) if self.bias == "augment" else x
-        g = self.activation(xt @ self.w.T)
+        g = self.activation(self.features(x) @ self.w.T)
         for weight in self.hidden:
             g = self.activation((g @ weight.T) * self.scale)
         return (g @ self.a) * self.scale
@@ -71,40 +65,26 @@ def member_activation(z: torch.Tensor, s: torch.Tensor, base: str) -> torch.Tens
     return torch.lerp(z, BASES[base](z), s)  # (1 - s) z + s base(z)
 
 
-class PopulationMLP(nn.Module):
+class PopulationMLP(Population):
     """K stacked ``HomotopyMLP`` of one architecture: w (K, m, p), hidden (K, m, m) each,
     a (K, m), s (K,); members never mix (batched products only). Inputs (n, d) shared by
     all members or (K, n, d) one set per member; outputs (K, n)."""
 
     def __init__(self, nets: list[HomotopyMLP]):
-        super().__init__()
+        super().__init__(nets)
         first = nets[0]
         key = (first.in_dim, first.width, first.depth, first.base, first.bias, first.w.dtype)
         if any((n.in_dim, n.width, n.depth, n.base, n.bias, n.w.dtype) != key for n in nets):
             raise ValueError("population members must share in_dim, width, depth, base, bias and dtype")
-        self.in_dim, self.width, self.depth, self.base, self.bias = key[:5]
+        self.in_dim, self.width, self.depth, self.base = key[:4]
         self.scale = first.scale
         self.w = nn.Parameter(torch.stack([n.w.detach() for n in nets]))
         self.a = nn.Parameter(torch.stack([n.a.detach() for n in nets]))
         self.hidden = nn.ParameterList(
             [nn.Parameter(torch.stack([n.hidden[i].detach() for n in nets])) for i in range(first.depth - 1)])
-        self.register_buffer("s", torch.tensor([n.s for n in nets], dtype=first.w.dtype), persistent=False)
-        self.s_list = [n.s for n in nets]
-
-    @property
-    def size(self) -> int:
-        return self.w.shape[0]
-
-    def set_s(self, s_values) -> None:
-        """Set every member's homotopy parameter; the parameters are left untouched."""
-        self.s_list = [check_s(s) for s in s_values]
-        self.s.copy_(torch.tensor(self.s_list, dtype=self.s.dtype))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.dim() == 2:
-            x = x.expand(self.size, *x.shape)
-        xt = F.pad(x, (0, 1), value=1.0) if self.bias == "augment" else x
-        s = self.s[:, None, None]
+        xt, s = self.features(x), self.s[:, None, None]
         g = member_activation(torch.bmm(xt, self.w.transpose(1, 2)), s, self.base)
         for weight in self.hidden:
             g = member_activation(torch.bmm(g, weight.transpose(1, 2)) * self.scale, s, self.base)

@@ -73,31 +73,19 @@ class PopulationSlopeProduct(torch.autograd.Function):
         return None, None, grad_v, None, None, None, None
 
 
-class PopulationNet(nn.Module):
-    """K stacked two-layer homotopy networks of one width: w (K, m, p), a (K, m), s (K,).
+class Population(nn.Module):
+    """What every population shares: K members with their own s (a (K,) buffer and the same
+    values as floats, ``s_list``) and inputs shared by all members or one set per member."""
 
-    Built from the members' own initial networks (``TwoLayerNet``), which must share width,
-    input dimension, bias mode, dtype, kernel and chunk. ``forward`` takes inputs shared by
-    all members (n, d) or one set per member (K, n, d) and returns outputs (K, n).
-    """
-
-    def __init__(self, nets: list[TwoLayerNet]):
+    def __init__(self, nets: list[nn.Module]):
         super().__init__()
-        first = nets[0]
-        for net in nets:
-            same = (net.in_dim, net.width, net.bias, net.kernel, net.chunk, net.w.dtype)
-            if same != (first.in_dim, first.width, first.bias, first.kernel, first.chunk, first.w.dtype):
-                raise ValueError("population members must share in_dim, width, bias, kernel, chunk and dtype")
-        self.in_dim, self.width, self.bias = first.in_dim, first.width, first.bias
-        self.kernel, self.chunk, self.scale = first.kernel, first.chunk, first.scale
-        self.w = nn.Parameter(torch.stack([net.w.detach() for net in nets]))
-        self.a = nn.Parameter(torch.stack([net.a.detach() for net in nets]))
-        self.register_buffer("s", torch.tensor([net.s for net in nets], dtype=first.w.dtype), persistent=False)
+        self.bias = nets[0].bias
+        self.register_buffer("s", torch.tensor([net.s for net in nets], dtype=nets[0].w.dtype), persistent=False)
         self.s_list = [net.s for net in nets]
 
     @property
     def size(self) -> int:
-        return self.w.shape[0]
+        return self.s.shape[0]
 
     def set_s(self, s_values) -> None:
         """Set every member's homotopy parameter; the parameters are left untouched."""
@@ -109,6 +97,27 @@ class PopulationNet(nn.Module):
         if x.dim() == 2:
             x = x.expand(self.size, *x.shape)
         return F.pad(x, (0, 1), value=1.0) if self.bias == "augment" else x
+
+
+class PopulationNet(Population):
+    """K stacked two-layer homotopy networks of one width: w (K, m, p), a (K, m), s (K,).
+
+    Built from the members' own initial networks (``TwoLayerNet``), which must share width,
+    input dimension, bias mode, dtype, kernel and chunk. ``forward`` takes inputs shared by
+    all members (n, d) or one set per member (K, n, d) and returns outputs (K, n).
+    """
+
+    def __init__(self, nets: list[TwoLayerNet]):
+        super().__init__(nets)
+        first = nets[0]
+        for net in nets:
+            same = (net.in_dim, net.width, net.bias, net.kernel, net.chunk, net.w.dtype)
+            if same != (first.in_dim, first.width, first.bias, first.kernel, first.chunk, first.w.dtype):
+                raise ValueError("population members must share in_dim, width, bias, kernel, chunk and dtype")
+        self.in_dim, self.width = first.in_dim, first.width
+        self.kernel, self.chunk, self.scale = first.kernel, first.chunk, first.scale
+        self.w = nn.Parameter(torch.stack([net.w.detach() for net in nets]))
+        self.a = nn.Parameter(torch.stack([net.a.detach() for net in nets]))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         xt = self.features(x)

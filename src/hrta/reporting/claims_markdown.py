@@ -280,28 +280,36 @@ def _architectures_bottom_line(rep: dict) -> list[str]:
     return out
 
 
-def _c3_section(rep: dict) -> list[str]:
-    out = ["## C3: HRTA beats the plain activation, for other base activations", ""]
-    if not rep["C3"]:
-        return out + ["Not assessed: no two-layer network with another base in this profile.", ""]
-    out += ["C1's paired comparison for two-layer networks with σ_s = (1 − s) z + s b(z), b = tanh or GELU: the "
-            "baseline is the plain activation b (s = 1 throughout), the ratio plain/HRTA of the final training loss, "
-            "p Holm adjusted over the C3 tests alone. Same problem, optimizers, epochs and schedules as the "
-            "experiment named first; gd at the same fraction of the network's own kernel limit 2n/λ_max.", ""]
-    for (exp,), sub in _groups(rep["C3"], ("experiment",)).items():
+def _network_section(rep: dict, claim: str, heading: str, missing: str, intro: str) -> tuple[list[str], bool]:
+    """'## heading', the intro and one paired block per generated experiment of ``claim``;
+    and whether it has rows."""
+    out = [f"## {claim}: {heading}", ""]
+    if not rep[claim]:
+        return out + [f"Not assessed: {missing} in this profile.", ""], False
+    out += [intro, ""]
+    for (exp,), sub in _groups(rep[claim], ("experiment",)).items():
         out += _paired_block(exp, sub)
-    return out
+    return out, True
+
+
+def _c3_section(rep: dict) -> list[str]:
+    return _network_section(
+        rep, "C3", "HRTA beats the plain activation, for other base activations",
+        "no two-layer network with another base",
+        "C1's paired comparison for two-layer networks with σ_s = (1 − s) z + s b(z), b = tanh or GELU: the "
+        "baseline is the plain activation b (s = 1 throughout), the ratio plain/HRTA of the final training loss, "
+        "p Holm adjusted over the C3 tests alone. Same problem, optimizers, epochs and schedules as the "
+        "experiment named first; gd at the same fraction of the network's own kernel limit 2n/λ_max.")[0]
 
 
 def _c4_section(rep: dict) -> list[str]:
-    out = ["## C4: the benefit carries over to depth", ""]
-    if not rep["C4"]:
-        return out + ["Not assessed: no network with more than one hidden layer in this profile.", ""]
-    out += ["C1's paired comparison for fully connected networks of L hidden ReLU layers (NTK parametrisation, "
-            "every hidden layer homotopized with the same schedule): ratio plain/HRTA of the final training loss, "
-            "p Holm adjusted over the C4 tests alone.", ""]
-    for (exp,), sub in _groups(rep["C4"], ("experiment",)).items():
-        out += _paired_block(exp, sub)
+    out, assessed = _network_section(
+        rep, "C4", "the benefit carries over to depth", "no network with more than one hidden layer",
+        "C1's paired comparison for fully connected networks of L hidden ReLU layers (NTK parametrisation, "
+        "every hidden layer homotopized with the same schedule): ratio plain/HRTA of the final training loss, "
+        "p Holm adjusted over the C4 tests alone.")
+    if not assessed:
+        return out
     rows = rep["C4_depth"]
     caption, _ = _tests_caption(rows, "the Theil–Sen slope of the log ratio against the number of hidden layers, "
                                       "written as the factor by which the ratio changes per added layer")
