@@ -71,7 +71,7 @@ def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str
             ax.set_title(f"{exp}, {opt} (m = {widths})")
             ax.set_xlabel("")
             ax.tick_params(axis="x", rotation=45)
-        axes[0][0].set_ylabel("plain / HRTA final loss (above 1: HRTA lower)")
+        axes[0][0].set_ylabel("plain / HRTA final loss\n(above 1: HRTA lower)")
         handles, labels = axes[0][0].get_legend_handles_labels()
         if axes[0][0].get_legend() is not None:
             axes[0][0].get_legend().remove()
