@@ -11,18 +11,20 @@ import pytest
 import torch
 import xarray as xr
 
-from conftest import SCHEMA, make_spec
+from conftest import SCHEMA, make_spec, with_facts
 from hrta.model.deep import HomotopyMLP, PopulationMLP, initial_mlp
 from hrta.model.network import initial_network
 from hrta.pipeline import architectures, regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import job_specs, jobs
 from hrta.reporting import trend
+from hrta.reporting.architectures import depth_rows, split
 from hrta.theory.finite_ntk import DeepNetwork, empirical_ntk
 from hrta.training.populations import population_bytes
 from hrta.training.run import train_population
 
 F64 = {"bias": "augment", "dtype": "float64"}
+SCHEDULES = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 1.0, "epochs": 5}, {"s": 1.5, "epochs": 5}]}
 
 
 def test_depth_one_relu_is_the_papers_two_layer_network():
@@ -123,7 +125,7 @@ def test_each_network_becomes_an_experiment_with_the_sources_protocol(ci_config)
 
 @pytest.mark.parametrize("change, key, message", [
     ({"networks": [{"base": "relu", "depth": 1, "widths": [20]}]}, "architectures.sin1d.networks[0]",
-     "two-layer ReLU is experiments.sin1d itself"),
+     "two-layer ReLU at width [20] is experiments.sin1d itself"),
     ({"networks": [{"base": "relu", "depth": 3, "widths": [20]}]}, "architectures.sin1d.networks[0].optimizers",
      "gd needs the kernel limit of relu_L3"),
     ({"methods": ["relu", "nope"]}, "architectures.sin1d.methods", "no entry named 'nope'"),
@@ -177,3 +179,29 @@ def test_depth_trend_follows_the_ratios_and_names_its_test():
     assert flat.verdict == "undecided"
     shrinking = trend.depth_trend({2: _pairs(3.0), 3: _pairs(1.0), 4: _pairs(0.3)})
     assert shrinking.verdict == "shrinks"
+
+
+def _network_aggregate(base, depth, width, ratios, source="sin1d"):
+    """A generated experiment's aggregate whose HRTA run beats the plain one by ratios[seed]."""
+    plain = 1.0 + 0.1 * np.arange(len(ratios))
+    dims = ("optimizer", "method", "width", "seed")
+    final = np.stack([plain, plain / np.asarray(ratios)])[None, :, None, :]
+    ds = xr.Dataset({"final_loss": (dims, final), "diverged": (dims, np.zeros(final.shape, "int64"))},
+                    coords={"optimizer": ["adam"], "method": ["relu", "hrta"], "width": [width],
+                            "seed": list(range(len(ratios)))})
+    name = f"{source}_{base}_L{depth}"
+    return name, with_facts(ds, SCHEDULES, experiment=name).assign_coords(base=base, depth=np.int64(depth))
+
+
+def test_two_layer_relu_of_a_new_width_is_depth_one_of_the_trend_and_of_no_claim(ci_config):
+    cfg = validate(_with(ci_config, {"sin1d": {**ARCHITECTURES["sin1d"], "networks": [
+        {"base": "relu", "depth": 1, "widths": [50]}]}}), SCHEMA)
+    assert cfg["experiments"]["sin1d_relu_L1"]["widths"] == [50]
+    aggs = dict(_network_aggregate("relu", d, 50, [r * 1.01 ** i for i in range(6)])
+                for d, r in ((1, 4.0), (2, 2.0), (3, 1.0), (4, 0.5)))
+    aggs |= dict([_network_aggregate("tanh", 1, 50, [2.0] * 6), _network_aggregate("relu", 2, 80, [2.0] * 6, "sin3d")])
+    smooth, deep, two_layer = split(aggs)
+    assert list(smooth) == ["sin1d_tanh_L1"] and list(two_layer) == ["sin1d_relu_L1"]
+    (row50, row80) = sorted(depth_rows(deep, two_layer, {}, 0.05), key=lambda r: r["width"])
+    assert list(row50["median_ratio_by_depth"]) == [1, 2, 3, 4] and row50["verdict"] == "shrinks"
+    assert list(row80["median_ratio_by_depth"]) == [2]

@@ -51,6 +51,11 @@ def test_theory_outputs(ci_run):
     verdict = json.loads((res / "theory" / "theorem1.json").read_text())
     assert set(verdict["experiments"]) == set(yaml.safe_load(CI_PROFILE.read_text())["experiments"])
     assert isinstance(verdict["theorem1_holds"], bool)
+    for name in ("architectures.png", "sin1d_tanh_L1.png", "sin1d_relu_L4.png"):
+        assert (res / "figures" / name).stat().st_size > 10_000
+    claims = json.loads((res / "claims.json").read_text())
+    assert [row["experiment"] for row in claims["C3"]] == ["sin1d_tanh_L1"] * 2  # adam and gd
+    assert {row["experiment"] for row in claims["C4"]} == {"sin1d_relu_L4"}
     beyond = json.loads((res / "theory" / "beyond.json").read_text())
     assert set(beyond["experiments"]) == set(verdict["experiments"]) and beyond["verdict"]
     assert (res / "figures" / "theorem1_beyond.png").stat().st_size > 10_000
@@ -147,6 +152,7 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
         "kernel_widths.rst": "Toward the kernel limit",
         "theorem1_beyond.rst": "Theorem 1 beyond two-layer ReLU",
         "real_data.rst": "HRTA on a model this project did not write",
+        "architectures.rst": "HRTA beyond two-layer ReLU, in training",
     }
     assert set(captions) == {rst.name for rst in (ROOT / "workflow" / "report").glob("*.rst")}
     for name, phrase in captions.items():

@@ -3,7 +3,8 @@ networks, each generated into an ordinary experiment of the config.
 
 ``architectures.<name>`` borrows the problem, data seed, evaluation interval, optimizers
 and methods of ``experiments.<name>`` (a subset of them by name, if given) and lists
-networks {base, depth, widths}. Each network becomes the experiment
+networks {base, depth, widths}; two-layer ReLU only at widths the source lacks (the depth
+trend's depth 1 beside deeper networks of that width). Each network becomes the experiment
 ``<name>_<base>_L<depth>`` (one figure of that name), its runs trained with that network.
 A GD optimizer of the source runs at ``gd_stability_fraction`` of the network's own
 kernel limit 2n / lambda_max (infinite width, over the s its methods visit), read from the
@@ -49,9 +50,10 @@ def expand(config: dict) -> None:
         methods = _selected(source["methods"], block.get("methods"), f"{key}.methods")
         for i, net in enumerate(block["networks"]):
             net_key = f"{key}.networks[{i}]"
-            if (net["base"], net["depth"]) == ("relu", 1):
-                raise ConfigError(f"config key '{net_key}': two-layer ReLU is experiments.{name} itself"
-                                  " (expected: another base or depth > 1)")
+            shared = sorted(set(net["widths"]) & set(source["widths"]))
+            if (net["base"], net["depth"]) == ("relu", 1) and shared:
+                raise ConfigError(f"config key '{net_key}': two-layer ReLU at width {shared} is experiments.{name}"
+                                  " itself (expected: another base, depth > 1, or widths the experiment lacks)")
             optimizers = [_optimizer(opt, name, net, methods, block, config, f"{net_key}.optimizers")
                           for opt in _selected(source["optimizers"], net.get("optimizers"), f"{net_key}.optimizers")]
             generated = experiment_name(name, net)

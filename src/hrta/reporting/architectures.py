@@ -6,8 +6,8 @@ C3 and C4 are C1's paired comparison (hrta.reporting.claims.c1) on the generated
 of hrta.pipeline.architectures, the baseline being the plain activation (s = 1), with Holm's
 adjustment over each claim's rows alone. The depth trend is C2's rank test with the number
 of hidden layers in place of the width (hrta.reporting.trend.depth_trend), per source
-experiment, optimizer, schedule and width; the source's own two-layer runs join as depth 1
-where it has that width.
+experiment, optimizer, schedule and width; depth 1 is the generated two-layer ReLU network
+of that width, or else the source's own runs where it has that width.
 """
 
 from hrta.reporting import paired, trend
@@ -21,11 +21,14 @@ def network(agg) -> tuple[str, int, str]:
     return base, depth, str(agg["experiment"].values).removesuffix(f"_{base}_L{depth}")
 
 
-def split(aggregates: dict) -> tuple[dict, dict]:
-    """(other bases at depth 1, deep networks) of the generated experiments' aggregates."""
-    smooth = {e: a for e, a in aggregates.items() if network(a)[1] == 1}
-    deep = {e: a for e, a in aggregates.items() if network(a)[1] > 1}
-    return smooth, deep
+def split(aggregates: dict) -> tuple[dict, dict, dict]:
+    """(other bases at depth 1, deep networks, two-layer ReLU at widths its source lacks) of
+    the generated experiments' aggregates."""
+    parts = ({}, {}, {})
+    for e, a in aggregates.items():
+        base, depth, _ = network(a)
+        parts[0 if base != "relu" else 1 if depth > 1 else 2][e] = a
+    return parts
 
 
 def rows(aggregates: dict, alpha: float, min_pairs: int) -> list[dict]:
@@ -37,11 +40,12 @@ def rows(aggregates: dict, alpha: float, min_pairs: int) -> list[dict]:
     return out
 
 
-def depth_rows(deep: dict, sources: dict, alpha: float) -> list[dict]:
+def depth_rows(deep: dict, two_layer: dict, sources: dict, alpha: float) -> list[dict]:
     """One row per (source, optimizer, schedule, width) of the deep networks: the median
-    ratio plain/HRTA by depth and the depth trend of the paired log ratios."""
+    ratio plain/HRTA by depth and the depth trend of the paired log ratios. Depth 1: the
+    generated two-layer ReLU runs of that width, else the source's own."""
     cells = {}
-    for agg in deep.values():
+    for agg in [*deep.values(), *two_layer.values()]:
         _, depth, source = network(agg)
         base, labels = baseline(agg), method_labels(agg)
         for opt in agg.optimizer.values:
@@ -55,9 +59,11 @@ def depth_rows(deep: dict, sources: dict, alpha: float) -> list[dict]:
     out = []
     for (source, opt, method, width), cell in cells.items():
         pairs = dict(sorted(cell["pairs"].items()))
-        two_layer = sources.get(source)
-        if two_layer is not None and _has(two_layer, opt, method, width):
-            pairs = {1: seed_pairs(two_layer, opt, baseline(two_layer), method, width), **pairs}
+        if max(pairs) == 1:
+            continue  # no deeper network of this width
+        own = sources.get(source)
+        if 1 not in pairs and own is not None and _has(own, opt, method, width):
+            pairs = {1: seed_pairs(own, opt, baseline(own), method, width), **pairs}
         medians = {d: paired.median_ratio(*p) for d, p in pairs.items()}
         out.append({"source": source, "optimizer": opt, "method": method, "label": cell["label"], "width": width,
                     "median_ratio_by_depth": medians, **trend.depth_trend(pairs, alpha).as_dict()})
@@ -74,9 +80,9 @@ def add_to(rep: dict, aggregates: dict, sources: dict) -> dict:
     generated experiments' aggregates, their diverged runs and counts; sources: the paper
     experiments' aggregates (depth 1 of the trend)."""
     alpha, min_pairs = rep["settings"]["alpha"], rep["settings"]["min_pairs_wilcoxon"]
-    smooth, deep = split(aggregates)
+    smooth, deep, two_layer = split(aggregates)
     rep = {**rep, "architectures": list(aggregates), "C3": rows(smooth, alpha, min_pairs),
-           "C4": rows(deep, alpha, min_pairs), "C4_depth": depth_rows(deep, sources, alpha)}
+           "C4": rows(deep, alpha, min_pairs), "C4_depth": depth_rows(deep, two_layer, sources, alpha)}
     rep["diverged"] = rep["diverged"] + diverged_runs(aggregates)
     rep["summary"] = {**rep["summary"], "C3": count(rep["C3"]), "C4": count(rep["C4"]),
                       "C4_depth": count(rep["C4_depth"])}

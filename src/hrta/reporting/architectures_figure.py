@@ -1,5 +1,5 @@
 """Figure ``architectures`` (issue 19): the ratio plain/HRTA of the final training loss per
-seed for every network of claims C3 and C4, beside the two-layer ReLU runs of the source
+seed for every network (and width) of claims C3 and C4, beside the two-layer ReLU runs of the source
 experiment at the same width: one panel per (experiment, optimizer), a colour per schedule,
 the median as a bar. Runs that diverged have no ratio and are left out here (the claims
 count them)."""
@@ -16,8 +16,8 @@ from hrta.reporting.style import TEXT_WIDTH_IN, paper_style, plt, save
 ORDER_KEY = {"relu": 0, "tanh": 1, "gelu": 2}
 
 
-def _label(base: str, depth: int) -> str:
-    return f"{'ReLU' if base == 'relu' else 'GELU' if base == 'gelu' else base} L{depth}"
+def _label(base: str, depth: int, width: int) -> str:
+    return f"{'ReLU' if base == 'relu' else 'GELU' if base == 'gelu' else base} L{depth}, m{width}"
 
 
 def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
@@ -34,8 +34,8 @@ def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
                 for width in widths:
                     b, bd, h, hd = seed_pairs(agg, str(opt), plain, method, width)
                     keep = ~(bd | hd) & (b > 0) & (h > 0)
-                    out.extend({"experiment": source, "optimizer": str(opt), "network": _label(base, depth),
-                                "order": (depth, ORDER_KEY[base]), "width": int(width), "schedule": label,
+                    out.extend({"experiment": source, "optimizer": str(opt), "network": _label(base, depth, width),
+                                "order": (depth, ORDER_KEY[base], int(width)), "width": int(width), "schedule": label,
                                 "ratio": float(r)} for r in (b / h)[keep])
 
     widths_of = {}
@@ -61,14 +61,13 @@ def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str
         for ax, (exp, opt) in zip(axes[0], panels):
             sub = df[(df["experiment"] == exp) & (df["optimizer"] == opt)].sort_values("order")
             order = list(dict.fromkeys(sub["network"]))
-            widths = "/".join(str(w) for w in sorted(sub["width"].unique()))
             sns.stripplot(sub, x="network", y="ratio", hue="schedule", order=order, hue_order=schedules,
                           palette=palette, dodge=True, size=3, jitter=0.15, ax=ax, legend=False, log_scale=True)
             sns.pointplot(sub, x="network", y="ratio", hue="schedule", order=order, hue_order=schedules,
                           palette=palette, dodge=0.53, estimator=np.median, errorbar=None, markers="_",
                           markersize=12, linestyles="none", ax=ax, legend=ax is axes[0][0], log_scale=True)
             ax.axhline(1.0, color="black", lw=0.8, ls="--")
-            ax.set_title(f"{exp}, {opt} (m = {widths})")
+            ax.set_title(f"{exp}, {opt}")
             ax.set_xlabel("")
             ax.tick_params(axis="x", rotation=45)
         axes[0][0].set_ylabel("plain / HRTA final loss\n(above 1: HRTA lower)")

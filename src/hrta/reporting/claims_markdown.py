@@ -315,7 +315,8 @@ def _c4_section(rep: dict) -> list[str]:
                                       "written as the factor by which the ratio changes per added layer")
     shared = _shared_reason(rows)
     out += ["### How the advantage changes with depth", "",
-            caption + " Depth 1 is the two-layer experiment's own runs where it has the width (its seeds); "
+            caption + " Depth 1 is the generated two-layer ReLU network of that width, else the two-layer "
+            "experiment's own runs where it has the width (its seeds); "
             "*grows* / *shrinks*: significant and τ positive / negative."
             + (f" Undecided rows: {shared}." if shared else ""),
             ""]
