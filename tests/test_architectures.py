@@ -19,6 +19,7 @@ from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import job_specs, jobs
 from hrta.reporting import trend
 from hrta.reporting.architectures import depth_rows, split
+from hrta.reporting.architectures_figure import ratios
 from hrta.theory.finite_ntk import DeepNetwork, empirical_ntk
 from hrta.training.populations import population_bytes
 from hrta.training.run import train_population
@@ -205,3 +206,16 @@ def test_two_layer_relu_of_a_new_width_is_depth_one_of_the_trend_and_of_no_claim
     (row50, row80) = sorted(depth_rows(deep, two_layer, {}, 0.05), key=lambda r: r["width"])
     assert list(row50["median_ratio_by_depth"]) == [1, 2, 3, 4] and row50["verdict"] == "shrinks"
     assert list(row80["median_ratio_by_depth"]) == [2]
+
+
+def test_figure_takes_the_sources_runs_at_the_networks_widths_and_schedules_only():
+    name, tanh = _network_aggregate("tanh", 1, 50, [2.0] * 3)
+    dims = ("optimizer", "method", "width", "seed")
+    final = np.ones((1, 3, 2, 3))
+    source = xr.Dataset({"final_loss": (dims, final), "diverged": (dims, np.zeros(final.shape, "int64"))},
+                        coords={"optimizer": ["adam"], "method": ["relu", "hrta", "hrta_down"], "width": [50, 80],
+                                "seed": [0, 1, 2]})
+    schedules = SCHEDULES | {"hrta_down": [{"s": 1.5, "epochs": 5}, {"s": 1.0, "epochs": 5}]}
+    df = ratios({name: tanh}, {"sin1d": with_facts(source, schedules, experiment="sin1d")})
+    assert sorted(set(df["network"])) == ["ReLU L1, m50", "tanh L1, m50"]
+    assert len(df) == 6 and set(df["schedule"]) == {"HRTA 1→1.5"}

@@ -22,14 +22,14 @@ def _label(base: str, depth: int, width: int) -> str:
 
 def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
     """One row per (experiment, optimizer, network, schedule, seed) with the ratio plain/HRTA;
-    the source's two-layer ReLU runs join at each width a generated network has."""
+    the source's two-layer ReLU runs join at each width and schedule a generated network has."""
     out = []
 
-    def add(agg, source, base, depth, widths):
+    def add(agg, source, base, depth, widths, methods=None):
         plain, labels = baseline(agg), method_labels(agg)
         for opt in agg.optimizer.values:
             for method, label in labels.items():
-                if method == plain:
+                if method == plain or (methods is not None and method not in methods):
                     continue
                 for width in widths:
                     b, bd, h, hd = seed_pairs(agg, str(opt), plain, method, width)
@@ -38,15 +38,16 @@ def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
                                 "order": (depth, ORDER_KEY[base], int(width)), "width": int(width), "schedule": label,
                                 "ratio": float(r)} for r in (b / h)[keep])
 
-    widths_of = {}
+    widths_of, methods_of = {}, {}
     for agg in aggregates.values():
         base, depth, source = network(agg)
         add(agg, source, base, depth, agg.width.values)
         widths_of.setdefault(source, set()).update(int(w) for w in agg.width.values)
+        methods_of.setdefault(source, set()).update(str(m) for m in agg.method.values)
     for source, widths in widths_of.items():
         agg = sources.get(source)
         if agg is not None:
-            add(agg, source, "relu", 1, sorted(widths & {int(w) for w in agg.width.values}))
+            add(agg, source, "relu", 1, sorted(widths & {int(w) for w in agg.width.values}), methods_of[source])
     return pd.DataFrame(out)
 
 

@@ -269,7 +269,8 @@ def _architectures_bottom_line(rep: dict) -> list[str]:
         if not rows:
             out += ["", f"{claim}, {what}: not assessed (no such network in this profile)."]
             continue
-        readings = "; ".join(f"{exp}: {_reading(sub)}" for (exp,), sub in _groups(rows, ("experiment",)).items())
+        readings = "; ".join(f"{exp}, {opt}: {_reading(sub)}"
+                             for (exp, opt), sub in _groups(rows, ("experiment", "optimizer")).items())
         out += ["", f"{claim}, {what}: {_claim_counts(rows)} ({readings})."]
     depth = rep["C4_depth"]
     if depth:
