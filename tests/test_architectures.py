@@ -5,6 +5,7 @@ trend of C4."""
 
 import copy
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import job_specs, jobs
 from hrta.reporting import trend
 from hrta.reporting.architectures import depth_rows, split
-from hrta.reporting.architectures_figure import ratios
+from hrta.reporting.architectures_figure import architectures_figure, ratios
 from hrta.theory.finite_ntk import DeepNetwork, empirical_ntk
 from hrta.training.populations import population_bytes
 from hrta.training.run import train_population
@@ -219,3 +220,9 @@ def test_figure_takes_the_sources_runs_at_the_networks_widths_and_schedules_only
     df = ratios({name: tanh}, {"sin1d": with_facts(source, schedules, experiment="sin1d")})
     assert sorted(set(df["network"])) == ["ReLU L1, m50", "tanh L1, m50"]
     assert len(df) == 6 and set(df["schedule"]) == {"HRTA 1→1.5"}
+
+
+def test_figure_draws_a_single_schedule(tmp_path):
+    name, tanh = _network_aggregate("tanh", 1, 50, [2.0, 1.5, 3.0])
+    written = architectures_figure({name: tanh}, {}, str(tmp_path / "architectures"))
+    assert all(Path(p).stat().st_size > 1000 for p in written)

@@ -67,9 +67,11 @@ def cluster():
 
 def sliced_ci_config(path: Path, job_per: list[str]) -> Path:
     """The CI profile cut to one method and width and two seeds per experiment and optimizer
-    (the rest unchanged, the regime maps left out), its runs grouped into jobs by ``job_per``."""
+    (the rest unchanged, the regime maps and other networks left out), its runs grouped into
+    jobs by ``job_per``."""
     config = yaml.safe_load(CI_CONFIG.read_text())
     config.pop("regimes", None)
+    config.pop("architectures", None)
     config["training"]["job_per"] = job_per
     for exp in config["experiments"].values():
         exp["widths"], exp["seeds"] = [max(exp["widths"])], exp["seeds"][:2]

@@ -164,6 +164,7 @@ def test_diverging_run_is_recorded_and_the_workflow_carries_on(tmp_path, ci_conf
     exp.update(widths=[20], seeds=[0], methods=exp["methods"][:1])
     exp["optimizers"].append({"name": "gd_huge", "algorithm": "gd", "lr": 1.0e6})
     ci_config["experiments"] = {"sin1d": exp}
+    ci_config.pop("architectures")
     profile = tmp_path / "diverge.yaml"
     profile.write_text(yaml.safe_dump(ci_config, allow_unicode=True))
     proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),

@@ -62,11 +62,12 @@ def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str
         for ax, (exp, opt) in zip(axes[0], panels):
             sub = df[(df["experiment"] == exp) & (df["optimizer"] == opt)].sort_values("order")
             order = list(dict.fromkeys(sub["network"]))
+            dodge = len(schedules) > 1  # seaborn divides by the number of hues less one
             sns.stripplot(sub, x="network", y="ratio", hue="schedule", order=order, hue_order=schedules,
-                          palette=palette, dodge=True, size=3, jitter=0.15, ax=ax, legend=False, log_scale=True)
+                          palette=palette, dodge=dodge, size=3, jitter=0.15, ax=ax, legend=False, log_scale=True)
             sns.pointplot(sub, x="network", y="ratio", hue="schedule", order=order, hue_order=schedules,
-                          palette=palette, dodge=0.53, estimator=np.median, errorbar=None, markers="_",
-                          markersize=12, linestyles="none", ax=ax, legend=ax is axes[0][0], log_scale=True)
+                          palette=palette, dodge=0.53 if dodge else False, estimator=np.median, errorbar=None,
+                          markers="_", markersize=12, linestyles="none", ax=ax, legend=ax is axes[0][0], log_scale=True)
             ax.axhline(1.0, color="black", lw=0.8, ls="--")
             ax.set_title(f"{exp}, {opt}")
             ax.set_xlabel("")
