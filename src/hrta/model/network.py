@@ -10,9 +10,10 @@ from torch.nn import functional as F
 
 from hrta.model.activation import slope_product
 from hrta.model.homotopy import HomotopyActivation
+from hrta.model.sorted_slopes import SortedSlopeProduct, kinks
 
 BIAS_MODES = ("augment", "none")
-KERNELS = ("fused", "autograd")
+KERNELS = ("fused", "autograd", "sorted")
 DEFAULT_CHUNK = 2**18  # elements of the n x m slope matrix formed at once (1 MiB in float32)
 
 
@@ -22,8 +23,10 @@ class TwoLayerNet(nn.Module):
     With ``bias="augment"`` the input is extended by a constant 1 (x~ = (x, 1)), so the
     first layer's last column acts as a bias. ``kernel="fused"`` evaluates the network as
     m^{-1/2} rowdot(x~, S @ (a * w)) with the slope matrix S formed ``chunk`` elements at a
-    time (see hrta.model.activation); ``kernel="autograd"`` is the plain three-op formula. Both
-    give the same function and gradients up to rounding, to any order of differentiation.
+    time (see hrta.model.activation); ``kernel="sorted"`` is the same with one input coordinate
+    evaluated by sorting (hrta.model.sorted_slopes; more coordinates use the fused one);
+    ``kernel="autograd"`` is the plain three-op formula. All give the same function and
+    gradients up to rounding, to any order of differentiation.
     Its activation is ``self.activation``, a ReLU ``HomotopyActivation`` (so
     ``hrta.set_s`` and ``HomotopySchedule`` drive this network as any other); the fused
     kernel is that activation's network form.
@@ -69,7 +72,12 @@ class TwoLayerNet(nn.Module):
         xt = self.features(x)
         if self.kernel == "autograd":
             return (self.activation(xt @ self.w.T) @ self.a) * self.scale
-        slopes_v = slope_product(xt, self.w, self.a[:, None] * self.w, self.s, self.chunk)
+        if self.kernel == "sorted" and self.in_dim == 1:  # a population of one
+            s = torch.tensor([self.s], dtype=self.w.dtype, device=self.w.device)
+            slopes_v = SortedSlopeProduct.apply((self.a[:, None] * self.w)[None], s,
+                                                kinks(xt.detach()[None], self.w.detach()[None]), False)[0]
+        else:
+            slopes_v = slope_product(xt, self.w, self.a[:, None] * self.w, self.s, self.chunk)
         return torch.linalg.vecdot(xt, slopes_v) * self.scale
 
 

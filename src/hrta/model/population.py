@@ -6,7 +6,9 @@ parameter s[k]. Members never mix: every operation is per member (batched matrix
 and elementwise operations), so the sum of the members' losses has, for each member's
 parameters, exactly that member's gradient.
 
-With ``kernel="fused"`` the output and its derivatives are products with the per-member
+With ``kernel="sorted"`` and one input coordinate these products are prefix sums over the
+sorted inputs (hrta.model.sorted_slopes); with more coordinates, or ``kernel="fused"``, the
+output and its derivatives are products with the per-member
 slope matrices S_k = slope_{s_k}(x~_k w_k^T), formed a group of members at a time so that at
 most ``chunk`` elements of them exist at once (one member in row chunks when its own
 n x m exceeds ``chunk``, exactly as hrta.model.activation does). The memory of one step is
@@ -21,6 +23,7 @@ from torch.nn import functional as F
 from hrta.model.activation import chunked_slope_product, homotopy_activation
 from hrta.model.network import TwoLayerNet
 from hrta.model.schedule import check_s
+from hrta.model.sorted_slopes import SortedSlopeProduct, kinks
 
 
 def _group_product(xt, w, v, s, transpose: bool) -> torch.Tensor:
@@ -125,6 +128,10 @@ class PopulationNet(Population):
             z = torch.bmm(xt, self.w.transpose(1, 2))  # (K, n, m)
             act = homotopy_activation(z, self.s[:, None, None])
             return torch.bmm(act, self.a[:, :, None])[..., 0] * self.scale
-        v = PopulationSlopeProduct.apply(xt.detach(), self.w.detach(), self.a[:, :, None] * self.w,
-                                         self.s, self.s_list, self.chunk, False)
+        if self.kernel == "sorted" and self.in_dim == 1:
+            v = SortedSlopeProduct.apply(self.a[:, :, None] * self.w, self.s, kinks(xt.detach(), self.w.detach()),
+                                         False)
+        else:
+            v = PopulationSlopeProduct.apply(xt.detach(), self.w.detach(), self.a[:, :, None] * self.w,
+                                             self.s, self.s_list, self.chunk, False)
         return torch.linalg.vecdot(xt, v) * self.scale

@@ -7,7 +7,9 @@ p = dim + bias features, chunk c slope elements and b bytes per number: with the
 kernel b (PARAM_COPIES K m (p + 1) + POINT_COPIES K (n + n') p + SLOPE_COPIES c), i.e. the
 parameters with their gradients and Adam moments, the per-member inputs and outputs, and
 the slope elements formed at once, which ``chunk`` bounds whatever K; with the autograd
-kernel b TENSOR_COPIES K (n + n') m p (the n x m activations of every member are kept).
+kernel b TENSOR_COPIES K (n + n') m p (the n x m activations of every member are kept);
+with the sorted kernel and one input coordinate the fused bound without its chunk term,
+plus KINK_BYTES K m (each neuron's kink rank and the search's temporaries).
 A network of L hidden layers (hrta.model.deep, autograd) needs b (PARAM_COPIES K (m p +
 (L - 1) m^2 + m) + TENSOR_COPIES K n m L + LAYER_COPIES K n' m): the parameters, every
 layer's training activations and the test evaluation's.
@@ -22,6 +24,7 @@ POINT_COPIES = 16          # per-member inputs, outputs and their gradients (Rit
 SLOPE_COPIES = 4           # the chunk of slopes and its products, forward and backward
 TENSOR_COPIES = 8          # (points x width x features) tensors alive at once, with autograd
 LAYER_COPIES = 3           # (test points x width) tensors alive at once, evaluating without autograd
+KINK_BYTES = 48            # per member and neuron, sorted kernel: int64 ranks and bins, the kinks t
 ITEM_BYTES = {"float32": 4, "float64": 8}
 
 
@@ -44,8 +47,10 @@ def population_bytes(spec: dict, members: int) -> int:
         return item * members * (PARAM_COPIES * params + TENSOR_COPIES * n * m * depth + LAYER_COPIES * n_test * m)
     if training["kernel"] == "autograd":
         return item * TENSOR_COPIES * members * (n + n_test) * m * p
-    return item * (PARAM_COPIES * members * m * (p + 1) + POINT_COPIES * members * (n + n_test) * p
-                   + SLOPE_COPIES * training["chunk"])
+    fused = item * (PARAM_COPIES * members * m * (p + 1) + POINT_COPIES * members * (n + n_test) * p)
+    if training["kernel"] == "sorted" and problem["dim"] == 1:
+        return fused + KINK_BYTES * members * m
+    return fused + item * SLOPE_COPIES * training["chunk"]
 
 
 def populations(specs: list[dict]) -> list[list[int]]:
