@@ -109,3 +109,17 @@ def test_training_with_the_sorted_kernel_follows_the_fused_one(dtype, rtol):
     for a, b in zip(runs["fused"], runs["sorted"]):
         np.testing.assert_allclose(b["loss"].values, a["loss"].values, rtol=rtol)
         np.testing.assert_allclose(b["test_error"].values, a["test_error"].values, rtol=rtol)
+
+
+def test_memory_bound_has_no_slope_chunk_in_one_dimension_only():
+    from hrta.training.populations import ITEM_BYTES, KINK_BYTES, SLOPE_COPIES, population_bytes
+
+    sorted_1d = make_spec(training={**TRAINING, "kernel": "sorted"})
+    fused_1d = make_spec(training={**TRAINING, "kernel": "fused"})
+    ritz = {"name": "poisson_neumann", "dim": 2, "n_train": 64, "train_points": "sobol", "n_test": 100,
+            "test_points": "grid"}
+    m = sorted_1d["width"]
+    chunk_term = ITEM_BYTES["float32"] * SLOPE_COPIES * TRAINING["chunk"]
+    assert population_bytes(sorted_1d, 12) == population_bytes(fused_1d, 12) - chunk_term + KINK_BYTES * 12 * m
+    assert (population_bytes(make_spec(problem=ritz, training={**TRAINING, "kernel": "sorted"}), 12)
+            == population_bytes(make_spec(problem=ritz, training={**TRAINING, "kernel": "fused"}), 12))
