@@ -10,7 +10,7 @@ from torch.nn import functional as F
 
 from hrta.model.activation import slope_product
 from hrta.model.homotopy import HomotopyActivation
-from hrta.model.sorted_slopes import SortedSlopeProduct, kinks
+from hrta.model.sorted_slopes import sorted_product
 
 BIAS_MODES = ("augment", "none")
 KERNELS = ("fused", "autograd", "sorted")
@@ -74,8 +74,7 @@ class TwoLayerNet(nn.Module):
             return (self.activation(xt @ self.w.T) @ self.a) * self.scale
         if self.kernel == "sorted" and self.in_dim == 1:  # a population of one
             s = torch.tensor([self.s], dtype=self.w.dtype, device=self.w.device)
-            slopes_v = SortedSlopeProduct.apply((self.a[:, None] * self.w)[None], s,
-                                                kinks(xt.detach()[None], self.w.detach()[None]), False)[0]
+            slopes_v = sorted_product(xt[None], self.w[None], (self.a[:, None] * self.w)[None], s)[0]
         else:
             slopes_v = slope_product(xt, self.w, self.a[:, None] * self.w, self.s, self.chunk)
         return torch.linalg.vecdot(xt, slopes_v) * self.scale

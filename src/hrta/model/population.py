@@ -23,7 +23,7 @@ from torch.nn import functional as F
 from hrta.model.activation import chunked_slope_product, homotopy_activation
 from hrta.model.network import TwoLayerNet
 from hrta.model.schedule import check_s
-from hrta.model.sorted_slopes import SortedSlopeProduct, kinks
+from hrta.model.sorted_slopes import sorted_product
 
 
 def _group_product(xt, w, v, s, transpose: bool) -> torch.Tensor:
@@ -129,8 +129,7 @@ class PopulationNet(Population):
             act = homotopy_activation(z, self.s[:, None, None])
             return torch.bmm(act, self.a[:, :, None])[..., 0] * self.scale
         if self.kernel == "sorted" and self.in_dim == 1:
-            v = SortedSlopeProduct.apply(self.a[:, :, None] * self.w, self.s, kinks(xt.detach(), self.w.detach()),
-                                         False)
+            v = sorted_product(xt, self.w, self.a[:, :, None] * self.w, self.s)
         else:
             v = PopulationSlopeProduct.apply(xt.detach(), self.w.detach(), self.a[:, :, None] * self.w,
                                              self.s, self.s_list, self.chunk, False)

@@ -52,11 +52,10 @@ def kinks(xt: torch.Tensor, w: torch.Tensor) -> Kinks:
     t = -b / c  # c = 0: +-inf or NaN, replaced below
     above = _ranks(xs, t, right=True)
     tied = (torch.gather(xs, 1, (above - 1).clamp_(min=0)) == t) & (above > 0)
-    below = _ranks(xs, t, right=False) if bool(tied.any()) else above  # an input equal to t is off
-    if below is above:  # no ties: integer arithmetic, 3x faster than torch.where on CPU here
+    if bool(tied.any()):  # an input equal to t is off: c < 0 counts the inputs < t
+        bins = torch.where(c > 0, above, _ranks(xs, t, right=False) + (n + 1))
+    else:  # integer arithmetic, 3x faster than torch.where on CPU here
         bins = above + (c < 0) * (n + 1)
-    else:
-        bins = torch.where(c > 0, above, below + (n + 1))
     flat = c == 0
     if bool(flat.any()):
         bins = torch.where(flat, torch.where(b > 0, 0, n), bins)
@@ -81,6 +80,12 @@ def sorted_slope_product(k: Kinks, v: torch.Tensor, s: torch.Tensor, transpose: 
     after = torch.cat([g.flip(1).cumsum(1).flip(1), zero], 1)  # after[i]: the sum from i on
     sums = torch.cat([after, zero, g.cumsum(1)], 1)  # then before[r], the sum of the first r
     return torch.addcmul((1.0 - s3) * after[:, :1], torch.gather(sums, 1, bins), s3)
+
+
+def sorted_product(xt: torch.Tensor, w: torch.Tensor, v: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+    """S @ v per member (K, n, q) for inputs with one coordinate, S = slope_s(xt w^T);
+    gradients flow to v only (xt and w only locate the kinks)."""
+    return SortedSlopeProduct.apply(v, s, kinks(xt.detach(), w.detach()), False)
 
 
 class SortedSlopeProduct(torch.autograd.Function):
