@@ -1,22 +1,18 @@
 # hrta: regenerate the figures and the table of the HRTA paper.
-# `snakemake --cores all` runs the default profile (config.yaml); another complete
-# profile replaces it with `--configfile workflow/configs/<name>.yaml`.
+# `snakemake --cores all` runs the default profile (config.yaml); another profile
+# (`--configfile workflow/configs/<name>.yaml`) is applied over it.
 import os
 from pathlib import Path
 
 import hrta.pipeline.config
 import hrta.pipeline.resources
 
-if not workflow.overwrite_configfiles:
-    hrta.pipeline.config.read_yaml(
-        "config.yaml"
-    )  # a malformed file is named in the error
-
-    configfile: "config.yaml"
-
-
+HERE = Path(
+    workflow.current_basedir
+)  # this workflow's own files, wherever it runs from
 _validated = hrta.pipeline.config.validate(
-    config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"
+    hrta.pipeline.config.in_force(HERE / "config.yaml", config),
+    HERE / "workflow/schemas/config.schema.yaml",
 )
 config.clear()
 config.update(_validated)

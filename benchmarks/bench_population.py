@@ -1,6 +1,6 @@
 """Population training against the same runs trained one after the other (run by hand).
 
-    python benchmarks/bench_population.py [--cells ...] [--members 1 12 48] [--scale 1.0] [--kernel sorted]
+    python benchmarks/bench_population.py [--cells ...] [--members 1 12 48] [--scale 1.0] [--slopes sorted]
 
 For each cell (problem, n, width m) and each population size K, one fresh process trains
 a population of K members (seeds 0..K-1, the HRTA 0.5→1.5 schedule, Adam) for E epochs
@@ -19,7 +19,7 @@ products, the matrix written by the first matmul, turned into 0/1 in place and r
 the second, 16 n m bytes, i.e. 32 n m bytes a step (the chunks are cache-sized, so this
 is traffic through the cache, and the memory rate an optimistic bound). The bound of a
 step is max(flops / flop rate, bytes / byte rate); the fraction is bound / measured.
-With ``--kernel sorted`` (the default profile's) the one-dimensional cells use
+With ``--slopes sorted`` (the default profile's) the one-dimensional cells use
 hrta.model.sorted_slopes instead: per member and step, the kinks read w and write t, the
 ranks and the bins (m (p + 1) b + 24 m bytes), and each of the two products reads the bins
 and v and writes its result (2 (8 m + 2 m q b) bytes, q = p): about 72 m bytes in float32,
@@ -46,19 +46,15 @@ CELLS = {
     "ritz_m1e3": ({"name": "poisson_neumann", "dim": 2, "n_train": 1024, "train_points": "sobol",
                    "n_test": 10000, "test_points": "grid"}, 1000, 100),
 }
-TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "augment",
-            "optimizer_state_at_switch": "keep", "chunk": 2**18, "population_mb": 2048, "log_every_s": 30}
+def spec(cell: str, seed: int, epochs: int, slopes: str):
+    """The benchmark's run of a cell and seed (as bench_training.make_run, evaluated every tenth)."""
+    import dataclasses
 
+    from bench_training import make_run
 
-def spec(cell: str, seed: int, epochs: int, kernel: str) -> dict:
     problem, width, _ = CELLS[cell]
-    half = epochs // 2
-    return {"experiment": "benchmark", "method": "hrta_0.5-1.5", "problem": problem, "data_seed": 0,
-            "width": width, "seed": seed, "eval_every": max(1, epochs // 10),
-            "schedule": [{"s": 0.5, "epochs": half}, {"s": 1.5, "epochs": epochs - half}],
-            "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3,
-                          "decay": {"kind": "step", "step_size": max(1, epochs // 3), "gamma": 0.5}},
-            "training": {**TRAINING, "kernel": kernel}}
+    run = make_run({"problem": problem, "width": width}, epochs, "float32", 1, slopes)
+    return dataclasses.replace(run, seed=seed, eval_every=max(1, epochs // 10))
 
 
 class PeakRSS:
@@ -85,7 +81,7 @@ class PeakRSS:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, kernel: str) -> dict:
+def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slopes: str) -> dict:
     """In this process: a warm-up, then one population of ``members`` (mode 'population') or
     ``sequential`` single runs one after the other (mode 'sequential'), timed."""
     import torch
@@ -97,17 +93,17 @@ def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, ker
     data = make_problem(CELLS[cell][0]).make_dataset(0)
     warm = max(4, epochs // 20)
     if mode == "population":
-        train_population(data, [spec(cell, k, warm, kernel) for k in range(members)])
+        train_population(data, [spec(cell, k, warm, slopes) for k in range(members)])
         with PeakRSS() as rss:
             cpu = time.process_time()
-            train_population(data, [spec(cell, k, epochs, kernel) for k in range(members)])
+            train_population(data, [spec(cell, k, epochs, slopes) for k in range(members)])
             cpu, runs = time.process_time() - cpu, members
     else:
-        train_population(data, [spec(cell, 0, warm, kernel)])
+        train_population(data, [spec(cell, 0, warm, slopes)])
         with PeakRSS() as rss:
             cpu = time.process_time()
             for k in range(sequential):
-                train_population(data, [spec(cell, k, epochs, kernel)])
+                train_population(data, [spec(cell, k, epochs, slopes)])
             cpu, runs = time.process_time() - cpu, sequential
     return {"cpu_s": cpu, "runs": runs, "epochs": epochs, "rss_mb": rss.peak - rss.base}
 
@@ -131,11 +127,11 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def step_bound_s(cell: str, members: int, rates: dict, kernel: str) -> float:
+def step_bound_s(cell: str, members: int, rates: dict, slopes: str) -> float:
     """The lower bound on one population step (module docstring)."""
     problem, m, _ = CELLS[cell]
     n, p = problem["n_train"], problem["dim"] + 1
-    if kernel == "sorted" and problem["dim"] == 1:
+    if slopes == "sorted" and problem["dim"] == 1:
         return members * (m * (p + 1) * 4 + 24 * m + 2 * (8 * m + 2 * m * p * 4)) / rates["bytes_per_s"]
     flops, bytes_ = 8 * n * m * p * members, 32 * n * m * members
     return max(flops / rates["flops_per_s"], bytes_ / rates["bytes_per_s"])
@@ -153,7 +149,7 @@ def main() -> None:
     p.add_argument("--members", nargs="+", type=int, default=[1, 12, 48])
     p.add_argument("--sequential", type=int, default=3, help="single runs timed for the sequential rate")
     p.add_argument("--scale", type=float, default=1.0, help="multiplies every cell's epochs")
-    p.add_argument("--kernel", choices=["sorted", "fused"], default="sorted", help="training.kernel")
+    p.add_argument("--slopes", choices=["sorted", "fused"], default="sorted", help="training.slopes")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker:
@@ -167,13 +163,13 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for cell in a.cells:
         epochs = max(10, int(CELLS[cell][2] * a.scale))
-        seq = run_worker(cell, "sequential", 1, epochs, a.sequential, a.kernel)
+        seq = run_worker(cell, "sequential", 1, epochs, a.sequential, a.slopes)
         seq_rate = seq["runs"] * seq["epochs"] / seq["cpu_s"]
         for k in a.members:
-            pop = run_worker(cell, "population", k, epochs, a.sequential, a.kernel)
+            pop = run_worker(cell, "population", k, epochs, a.sequential, a.slopes)
             rate = pop["runs"] * pop["epochs"] / pop["cpu_s"]
             step_ms = 1e3 * pop["cpu_s"] / pop["epochs"]
-            bound_ms = 1e3 * step_bound_s(cell, k, rates, a.kernel)
+            bound_ms = 1e3 * step_bound_s(cell, k, rates, a.slopes)
             print(f"| {cell} | {k} | {seq_rate:.0f} | {rate:.0f} | {rate / seq_rate:.2f} | {step_ms:.2f} | "
                   f"{bound_ms:.3f} | {bound_ms / step_ms:.2f} | {pop['rss_mb']:.1f} | {seq['rss_mb']:.1f} |",
                   flush=True)

@@ -54,39 +54,35 @@ CELLS = {
 MODES = ("lightning", "plain", "textbook")
 
 
-def make_spec(cell: dict, epochs: int, dtype: str, threads: int, kernel: str = "fused") -> dict:
+def make_run(cell: dict, epochs: int, dtype: str, threads: int, slopes: str = "fused"):
+    """The benchmark's run: HRTA 0.5 -> 1.5 with Adam and step decay on the cell's problem."""
+    from hrta.model.run import Decay, Numerics, Optimizer, Run
+    from hrta.model.schedule import Schedule
+
     half = epochs // 2
-    return {
-        "experiment": "benchmark", "method": "hrta_0.5-1.5", "problem": cell["problem"],
-        "width": cell["width"], "seed": 0, "data_seed": 0, "eval_every": epochs,
-        "schedule": [{"s": 0.5, "epochs": half}, {"s": 1.5, "epochs": epochs - half}],
-        "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3,
-                      "decay": {"kind": "step", "step_size": max(1, epochs // 3), "gamma": 0.5}},
-        "training": {"threads": threads, "dtype": dtype, "accelerator": "cpu", "bias": "augment",
-                     "optimizer_state_at_switch": "keep", "kernel": kernel, "chunk": 2**18,
-                     "population_mb": 2048, "log_every_s": 30},
-    }
+    return Run(experiment="benchmark", method="hrta_0.5-1.5", problem=cell["problem"], width=cell["width"], seed=0,
+               data_seed=0, eval_every=epochs, schedule=Schedule([(0.5, half), (1.5, epochs - half)]),
+               optimizer=Optimizer("adam", "adam", 1e-3, Decay("step", 0.5, max(1, epochs // 3))),
+               numerics=Numerics(threads=threads, dtype=dtype, slopes=slopes))
 
 
-def plain_train(dataset, spec: dict) -> np.ndarray:
+def plain_train(dataset, run) -> np.ndarray:
     """The hand-written single-network loop: the same step and records as a population of one."""
     import torch
 
     from hrta.model.network import DTYPES, initial_network
     from hrta.model.optimizers import make_lr_scheduler, make_optimizer
-    from hrta.model.schedule import Schedule
     from hrta.problems import make_problem
 
-    training = spec["training"]
-    dtype = DTYPES[training["dtype"]]
-    schedule, problem = Schedule(spec["schedule"]), make_problem(spec["problem"])
-    torch.manual_seed(spec["seed"])
-    net = initial_network(dataset.sizes["dim"], spec["width"], spec["seed"], training, s=schedule.s_at(0))
+    dtype = DTYPES[run.numerics.dtype]
+    schedule, problem = run.schedule, make_problem(run.problem)
+    torch.manual_seed(run.seed)
+    net = initial_network(dataset.sizes["dim"], run.width, run.seed, run.numerics, s=schedule.s_at(0))
     x, y, xt, yt = (torch.as_tensor(dataset[k].values, dtype=dtype)
                     for k in ("x_train", "y_train", "x_test", "y_test"))
-    opt = make_optimizer(net.parameters(), spec["optimizer"])
-    sched = make_lr_scheduler(opt, spec["optimizer"])
-    epochs, every = schedule.total, spec["eval_every"]
+    opt = make_optimizer(net.parameters(), run.optimizer)
+    sched = make_lr_scheduler(opt, run.optimizer)
+    epochs, every = schedule.total, run.eval_every
     losses = torch.full((epochs + 1,), math.nan, dtype=dtype)
     errors = torch.full((len(range(0, epochs, every)) + 1,), math.nan, dtype=dtype)
     lrs = np.full(epochs, math.nan)
@@ -127,9 +123,9 @@ def worker(cell_name: str, first: str, modes: list[str], dtype: str, threads: in
     cell = CELLS[cell_name]
     dataset = make_problem(cell["problem"]).make_dataset(0)
     runners = {
-        "lightning": lambda e: train(dataset, make_spec(cell, e, dtype, threads)).loss.values,
-        "plain": lambda e: plain_train(dataset, make_spec(cell, e, dtype, threads)),
-        "textbook": lambda e: plain_train(dataset, make_spec(cell, e, dtype, threads, kernel="autograd")),
+        "lightning": lambda e: train(dataset, make_run(cell, e, dtype, threads)).loss.values,
+        "plain": lambda e: plain_train(dataset, make_run(cell, e, dtype, threads)),
+        "textbook": lambda e: plain_train(dataset, make_run(cell, e, dtype, threads, slopes="autograd")),
     }
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     short, results = max(2, epochs // 5), []

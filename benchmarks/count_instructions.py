@@ -39,7 +39,7 @@ def worker(cell_name: str, mode: str, epochs: int) -> None:
     dataset = make_problem(cell["problem"]).make_dataset(0)
     run = train if mode == "lightning" else bench.plain_train
     for e in (20, epochs):
-        run(dataset, bench.make_spec(cell, e, "float32", 1))
+        run(dataset, bench.make_run(cell, e, "float32", 1))
 
 
 def count(cell: str, mode: str, epochs: int, sim: bool, tmp: str) -> dict[str, int]:

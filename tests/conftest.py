@@ -8,10 +8,12 @@ import pytest
 import xarray as xr
 import yaml
 
+from hrta.model.run import Network, Numerics, Optimizer, Run
 from hrta.model.schedule import Schedule
 from hrta.pipeline.aggregate import METHOD_FACTS
+from hrta.pipeline.config import in_force, read_yaml
 from hrta.problems import make_problem
-from hrta.training.run import method_facts
+from hrta.training.history import method_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -19,8 +21,9 @@ CI_PROFILE = ROOT / "workflow" / "configs" / "ci.yaml"
 PROBLEM = {"name": "sin_sum", "dim": 1, "n_train": 50, "train_points": "grid",
            "n_test": 100, "test_points": "grid"}
 TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "augment",
-            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144,
+            "optimizer_state_at_switch": "keep", "slopes": "fused", "chunk": 262144,
             "population_mb": 2048, "log_every_s": 30}
+ADAM = {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "step", "step_size": 50, "gamma": 0.5}}
 
 
 def snakemake(workdir, *args, check_rc=True, timeout=900):
@@ -46,20 +49,39 @@ def sin_dataset():
     return make_problem(PROBLEM).make_dataset(0)
 
 
-def make_spec(**over):
-    spec = {"experiment": "test", "method": "hrta", "problem": PROBLEM, "data_seed": 0,
-            "width": 64, "seed": 0, "eval_every": 10,
-            "schedule": [{"s": 0.5, "epochs": 60}, {"s": 1.0, "epochs": 60}],
-            "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-2,
-                          "decay": {"kind": "step", "step_size": 50, "gamma": 0.5}},
-            "training": dict(TRAINING)}
-    spec.update(copy.deepcopy(over))
-    return spec
+def make_run(experiment="test", method="hrta", problem=PROBLEM, data_seed=0, width=64, seed=0, eval_every=10,
+             schedule=({"s": 0.5, "epochs": 60}, {"s": 1.0, "epochs": 60}), optimizer=ADAM, training=TRAINING,
+             network=None) -> Run:
+    """A run of the test problem, from config-style values (a schedule's stages, optimizer
+    and training blocks as a profile writes them)."""
+    return Run(experiment=experiment, method=method,
+               schedule=Schedule(list(schedule), reset_at_switch=training["optimizer_state_at_switch"] == "reset"),
+               optimizer=Optimizer.of(optimizer), width=width, seed=seed, problem=copy.deepcopy(problem),
+               data_seed=data_seed, eval_every=eval_every, numerics=Numerics.of(training),
+               network=Network() if network is None else Network(network["base"], network["depth"], "test"))
 
 
 @pytest.fixture
 def ci_config():
-    return yaml.safe_load((ROOT / "workflow" / "configs" / "ci.yaml").read_text())
+    """The CI profile in force: applied over config.yaml, complete."""
+    return in_force(ROOT / "config.yaml", yaml.safe_load(CI_PROFILE.read_text()))
+
+
+def profile_of(config: dict, base: dict | None = None) -> dict:
+    """The profile that, applied over ``base`` (config.yaml), gives ``config``: its values,
+    and null for every key of base that it lacks."""
+    base = read_yaml(ROOT / "config.yaml") if base is None else base
+    out = {key: None for key in base if key not in config}
+    for key, value in config.items():
+        both = isinstance(value, dict) and isinstance(base.get(key), dict)
+        out[key] = profile_of(value, base[key]) if both else value
+    return out
+
+
+def write_profile(path, config: dict):
+    """Write ``config`` (complete, as the ci_config fixture) as a profile file; its path."""
+    Path(path).write_text(yaml.safe_dump(profile_of(config), sort_keys=False))
+    return path
 
 
 def with_facts(ds, schedules: dict, experiment="exp", reference=0.0, gap=False, loss_name="training loss"):

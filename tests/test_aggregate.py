@@ -7,14 +7,14 @@ from hrta.model.schedule import Schedule
 from hrta.pipeline.aggregate import combine, with_run_dims
 from hrta.pipeline.files import write_netcdf
 from hrta.pipeline.grid import RUN_DIMS
-from hrta.training.run import method_facts
+from hrta.training.history import method_facts
 
 SCHEDULES = {"relu": [{"s": 1.0, "epochs": 4}],
              "hrta": [{"s": 0.5, "epochs": 1}, {"s": 1.0, "epochs": 1}]}
 
 
 def _history(method, value, diverged=0):
-    """A run history as hrta.training.run.history lays it out (method dim and facts)."""
+    """A run history as hrta.training.history.history lays it out (method dim and facts)."""
     schedule = Schedule(SCHEDULES[method])
     epochs = schedule.total
     ds = xr.Dataset({"loss": ("epoch", np.full(epochs + 1, value)),

@@ -12,12 +12,14 @@ import pytest
 import torch
 import xarray as xr
 
-from conftest import SCHEMA, make_spec, with_facts
+from conftest import SCHEMA, make_run, with_facts
 from hrta.model.deep import HomotopyMLP, PopulationMLP, initial_mlp
 from hrta.model.network import initial_network
+from hrta.model.run import Network, Numerics
 from hrta.pipeline import architectures, regimes
 from hrta.pipeline.config import ConfigError, validate
-from hrta.pipeline.grid import job_specs, jobs
+from hrta.pipeline.grid import job_runs, jobs
+from hrta.pipeline.stability import resolve_lr
 from hrta.reporting import trend
 from hrta.reporting.architectures import depth_rows, split
 from hrta.reporting.architectures_figure import architectures_figure, ratios
@@ -25,15 +27,15 @@ from hrta.theory.finite_ntk import DeepNetwork, empirical_ntk
 from hrta.training.populations import population_bytes
 from hrta.training.run import train_population
 
-F64 = {"bias": "augment", "dtype": "float64"}
+F64 = Numerics(dtype="float64")
 SCHEDULES = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 1.0, "epochs": 5}, {"s": 1.5, "epochs": 5}]}
 
 
 def test_depth_one_relu_is_the_papers_two_layer_network():
     x = torch.rand(9, 2, dtype=torch.float64)
-    training = {**F64, "kernel": "fused", "chunk": 2**18}
-    mlp = initial_mlp(2, 30, 4, training, {"base": "relu", "depth": 1}, s=0.7)
-    two_layer = initial_network(2, 30, 4, training, s=0.7)
+    numerics = Numerics(dtype="float64", slopes="fused")
+    mlp = initial_mlp(2, 30, 4, numerics, Network("relu", 1), s=0.7)
+    two_layer = initial_network(2, 30, 4, numerics, s=0.7)
     torch.testing.assert_close(mlp(x), two_layer(x), rtol=1e-13, atol=1e-13)
 
 
@@ -42,7 +44,7 @@ def test_gradients_give_the_theorys_finite_width_ntk(base):
     """The trained network is hrta.theory's: its autograd Gram matrix equals the per-layer
     formula of hrta.theory.finite_ntk on the same weights."""
     x = torch.rand(6, 1, dtype=torch.float64)
-    net = initial_mlp(1, 25, 1, F64, {"base": base, "depth": 3}, s=0.6)
+    net = initial_mlp(1, 25, 1, F64, Network(base, 3), s=0.6)
     params = [net.w, *net.hidden, net.a]
     rows = [torch.cat([g.flatten() for g in torch.autograd.grad(net(x[i:i + 1])[0], params)]) for i in range(6)]
     jac = torch.stack(rows)
@@ -54,7 +56,7 @@ def test_gradients_give_the_theorys_finite_width_ntk(base):
 def test_population_members_are_the_single_networks():
     """Each member's output and gradient are its own network's, under its own s."""
     s_values = [0.5, 1.0, 1.5]
-    nets = [initial_mlp(2, 16, seed, F64, {"base": "tanh", "depth": 2}, s=s) for seed, s in zip(range(3), s_values)]
+    nets = [initial_mlp(2, 16, seed, F64, Network("tanh", 2), s=s) for seed, s in zip(range(3), s_values)]
     pop = PopulationMLP(nets)
     x = torch.rand(5, 2, dtype=torch.float64)
     out = pop(x)
@@ -79,7 +81,7 @@ def test_bad_network_is_refused():
 
 def test_a_deep_population_trains_and_records_its_network(sin_dataset):
     network = {"base": "relu", "depth": 3}
-    specs = [make_spec(seed=seed, network=network, method=name, schedule=schedule)
+    specs = [make_run(seed=seed, network=network, method=name, schedule=schedule)
              for seed in (0, 1) for name, schedule in (("relu", [{"s": 1.0, "epochs": 40}]),
                                                        ("hrta", [{"s": 0.5, "epochs": 20}, {"s": 1.0, "epochs": 20}]))]
     histories = train_population(sin_dataset, specs)
@@ -116,12 +118,13 @@ def test_each_network_becomes_an_experiment_with_the_sources_protocol(ci_config)
     adam, gd = tanh["optimizers"]
     assert adam == source["optimizers"][0]
     assert "lr" not in gd and gd["stability_fraction"] == 0.39 and gd["stability_s"] == [1.0, 1.5]
-    assert gd["kernel"] == {"experiment": "sin1d", "network": "tanh_L1"}
+    assert gd["limit_from"] == ["sin1d", "tanh_L1"]
     deep = cfg["experiments"]["sin1d_relu_L4"]
     assert [o["name"] for o in deep["optimizers"]] == ["adam"]
-    specs = job_specs(cfg, "sin1d_relu_L4", "adam/m50")
-    assert len(specs) == 4 and all(s["network"] == {"base": "relu", "depth": 4} for s in specs)
-    assert "network" not in job_specs(cfg, "sin1d", "adam/m20")[0]
+    per, grid = cfg["training"]["job_per"], jobs(cfg)
+    deep_runs = job_runs(grid, "sin1d_relu_L4", "adam/m50", per)
+    assert len(deep_runs) == 4 and all(r.network == Network("relu", 4, "sin1d") for r in deep_runs)
+    assert job_runs(grid, "sin1d", "adam/m20", per)[0].network.is_paper
     assert sum(exp == "sin1d_relu_L4" for exp, _ in jobs(cfg)) == 2
 
 
@@ -161,10 +164,11 @@ def test_gd_rate_is_the_fraction_of_the_networks_own_limit():
                          "n_used": (("experiment",), [50])},
                         coords={"experiment": ["sin1d"], "network": ["relu_L2", "tanh_L1"], "part": ["ntk"],
                                 "s": [0.5, 1.0, 1.5]})
-    spec = {"optimizer": {"name": "gd", "algorithm": "gd", "stability_fraction": 0.5, "stability_s": [1.0, 1.5],
-                          "kernel": {"experiment": "sin1d", "network": "tanh_L1"}}}
+    run = make_run(optimizer={"name": "gd", "algorithm": "gd", "stability_fraction": 0.5, "stability_s": [1.0, 1.5],
+                              "limit_from": ["sin1d", "tanh_L1"]})
+    assert run.optimizer.lr is None
     # 2 n / lambda_max over s in {1, 1.5} of tanh_L1: 100 / 40; half of it
-    assert regimes.resolve_lr(spec, beyond)["optimizer"]["lr"] == pytest.approx(0.5 * 100 / 40)
+    assert resolve_lr(run, beyond).optimizer.lr == pytest.approx(0.5 * 100 / 40)
 
 
 def _pairs(ratio: float, seeds: int = 6):

@@ -5,9 +5,8 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 
-from conftest import ROOT, SCHEMA
+from conftest import ROOT, SCHEMA, write_profile
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.pipeline.grid import jobs, runs
 from hrta.pipeline.resources import check_memory
@@ -15,6 +14,13 @@ from hrta.pipeline.resources import check_memory
 
 def _exp(cfg):
     return cfg["experiments"]["sin1d"]
+
+
+def _methods(cfg):
+    """sin1d's methods as explicit stages (config.yaml names the method set)."""
+    _exp(cfg)["methods"] = [{"name": "relu", "schedule": [{"s": 1.0, "epochs": 200}]},
+                            {"name": "hrta_0.5-1", "schedule": [{"s": 0.5, "epochs": 100}, {"s": 1.0, "epochs": 100}]}]
+    return _exp(cfg)["methods"]
 
 
 def _set(path_fn, value):
@@ -26,16 +32,16 @@ def _set(path_fn, value):
 BAD = {
     "unknown key": (lambda c: _exp(c).update(widht=[3]), "experiments.sin1d"),
     "wrong type": (lambda c: c["training"].update(threads="two"), "training.threads"),
-    "s above 2": (lambda c: _exp(c)["methods"][1]["schedule"][1].update(s=2.5),
+    "s above 2": (lambda c: _methods(c)[1]["schedule"][1].update(s=2.5),
                   "experiments.sin1d.methods[1].schedule[1].s"),
-    "s zero": (lambda c: _exp(c)["methods"][0]["schedule"][0].update(s=0),
+    "s zero": (lambda c: _methods(c)[0]["schedule"][0].update(s=0),
                "experiments.sin1d.methods[0].schedule[0].s"),
-    "stage epochs not positive": (lambda c: _exp(c)["methods"][0]["schedule"][0].update(epochs=0),
+    "stage epochs not positive": (lambda c: _methods(c)[0]["schedule"][0].update(epochs=0),
                                   "experiments.sin1d.methods[0].schedule[0].epochs"),
     "width not positive": (lambda c: _exp(c).update(widths=[20, -5]), "experiments.sin1d.widths[1]"),
     "width not integer": (lambda c: _exp(c).update(widths=[20, 1.5]), "experiments.sin1d.widths[1]"),
     "empty seed list": (lambda c: _exp(c).update(seeds=[]), "experiments.sin1d.seeds"),
-    "duplicate method names": (lambda c: _exp(c)["methods"].append(copy.deepcopy(_exp(c)["methods"][0])),
+    "duplicate method names": (lambda c: (lambda m: m.append(copy.deepcopy(m[0])))(_methods(c)),
                                "experiments.sin1d.methods"),
     "unknown problem": (lambda c: _exp(c)["problem"].update(name="sin_prod"), "experiments.sin1d.problem.name"),
     "unknown optimizer": (lambda c: _exp(c)["optimizers"][0].update(algorithm="lbfgs"),
@@ -74,9 +80,13 @@ def test_memory_check_names_the_key_and_estimate(ci_config, case):
     assert key in str(err.value)
 
 
+PROFILES = sorted((ROOT / "workflow" / "configs").glob("*.yaml"))
+
+
 def test_memory_check_passes_every_profile():
-    for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
-        check_memory(load(profile, SCHEMA))
+    check_memory(load(ROOT / "config.yaml", SCHEMA))
+    for profile in PROFILES:
+        check_memory(load(profile, SCHEMA, ROOT / "config.yaml"))
 
 
 def test_valid_profiles_and_defaults(ci_config):
@@ -84,8 +94,9 @@ def test_valid_profiles_and_defaults(ci_config):
     cfg = validate(ci_config, SCHEMA)
     assert cfg["training"]["threads"] == 1 and cfg["training"]["dtype"] == "float32"
     assert cfg["experiments"]["sin1d"]["optimizers"][0]["decay"]["kind"] == "step"
-    for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
-        assert list(runs(load(profile, SCHEMA))), profile
+    assert list(runs(load(ROOT / "config.yaml", SCHEMA)))
+    for profile in PROFILES:
+        assert list(runs(load(profile, SCHEMA, ROOT / "config.yaml"))), profile
 
 
 def test_malformed_yaml_names_the_file(tmp_path):
@@ -106,14 +117,12 @@ def _snakemake(workdir, *args):
 def test_workflow_stops_before_any_job(tmp_path, ci_config, case):
     """The real command line: non-zero exit, the key named, nothing under results/."""
     if case == "malformed yaml":
-        # config.yaml is read by the Snakefile itself, so the error names the file
-        (tmp_path / "config.yaml").write_text("training: {threads: 1\nexperiments: [\n")
-        proc, key = _snakemake(tmp_path), "config.yaml"
+        (tmp_path / "bad.yaml").write_text("training: {threads: 1\nexperiments: [\n")
+        proc, key = _snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml")), "bad.yaml"
     else:
         mutate, key = {**BAD, **TOO_BIG}[case]
         mutate(ci_config)
-        (tmp_path / "bad.yaml").write_text(yaml.safe_dump(ci_config))
-        proc = _snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml"))
+        proc = _snakemake(tmp_path, "--configfile", str(write_profile(tmp_path / "bad.yaml", ci_config)))
     assert proc.returncode != 0
     assert key in proc.stderr + proc.stdout
     assert not (tmp_path / "results").exists()
@@ -132,8 +141,9 @@ def test_training_jobs_partition_the_runs(ci_config, per, count, first):
     flat = [r for group in grid.values() for r in group]
     assert sorted(map(str, flat)) == sorted(map(str, runs(config)))  # every run once
     for (experiment, _), group in grid.items():
-        assert {r["experiment"] for r in group} == {experiment}
-        assert all(len({r[d] for r in group}) == 1 for d in per)
+        assert {r.experiment for r in group} == {experiment}
+        dims = [{"optimizer": r.optimizer.name, "method": r.method, "width": r.width, "seed": r.seed} for r in group]
+        assert all(len({d[dim] for d in dims}) == 1 for dim in per)
 
 
 def test_job_per_rejects_an_unknown_dim(ci_config):

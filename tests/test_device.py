@@ -8,7 +8,7 @@ tested path; the same property is what makes accelerator=gpu copy the data only 
 import lightning as L
 import torch
 
-from conftest import make_spec
+from conftest import make_run
 from hrta.training.run import train
 
 DATA = ("x_train", "y_train", "x_test", "y_test")
@@ -26,8 +26,7 @@ def test_full_batch_data_are_module_buffers_never_copied(sin_dataset, monkeypatc
         seen["module"] = module
 
     monkeypatch.setattr(L.Trainer, "fit", recording_fit)
-    spec = make_spec()
-    train(sin_dataset, spec)
+    train(sin_dataset, make_run())
     assert seen["after"] == seen["before"], "a training step replaced the data tensors"
     module = seen["module"].to(torch.float64)  # a move of the module moves the data with it
     assert all(getattr(module, k).dtype == torch.float64 for k in DATA)

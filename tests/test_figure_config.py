@@ -5,7 +5,6 @@ import copy
 import numpy as np
 import pytest
 import xarray as xr
-import yaml
 
 from conftest import ROOT, SCHEMA, with_facts
 from hrta.pipeline.config import ConfigError, load, validate
@@ -68,8 +67,8 @@ def _aggregate(problem):
 
 
 @pytest.mark.parametrize("metrics, rows", [(["loss"], 2), (["test_error"], 2), (["loss", "test_error"], 4)])
-def test_one_row_per_optimizer_and_metric(monkeypatch, tmp_path, metrics, rows):
-    ci = yaml.safe_load((ROOT / "workflow" / "configs" / "ci.yaml").read_text())
+def test_one_row_per_optimizer_and_metric(monkeypatch, tmp_path, metrics, rows, ci_config):
+    ci = ci_config
     drawn = []
     monkeypatch.setattr(convergence.style, "save", lambda fig, stem: drawn.append(fig) or [])
     convergence.convergence_figure(_aggregate(ci["experiments"]["poisson"]["problem"]), tmp_path / "f",

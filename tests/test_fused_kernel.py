@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import make_spec
+from conftest import TRAINING, make_run
 from hrta.model.activation import slope_product
 from hrta.model.network import TwoLayerNet
 from hrta.training.run import train
@@ -13,8 +13,8 @@ F64 = torch.float64
 
 
 def _pair(in_dim, width, s, chunk, bias="augment"):
-    nets = [TwoLayerNet(in_dim, width, s=s, bias=bias, dtype=F64, kernel=kernel, chunk=chunk,
-                        generator=torch.Generator().manual_seed(3)) for kernel in ("fused", "autograd")]
+    nets = [TwoLayerNet(in_dim, width, s=s, bias=bias, dtype=F64, slopes=slopes, chunk=chunk,
+                        generator=torch.Generator().manual_seed(3)) for slopes in ("fused", "autograd")]
     return nets
 
 
@@ -78,19 +78,19 @@ def test_input_gradient_with_create_graph_matches_autograd(s):
         torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-12)
 
 
-def test_rejects_bad_kernel_and_chunk():
-    with pytest.raises(ValueError, match="kernel"):
-        TwoLayerNet(1, 3, kernel="cuda")
+def test_rejects_bad_slopes_and_chunk():
+    with pytest.raises(ValueError, match="slopes"):
+        TwoLayerNet(1, 3, slopes="cuda")
     with pytest.raises(ValueError, match="chunk"):
         TwoLayerNet(1, 3, chunk=0)
 
 
 def test_training_losses_are_bit_identical_across_runs_and_small_chunks(sin_dataset):
-    spec = make_spec(training={**make_spec()["training"], "chunk": 100})  # 50 x 64: 32 chunks
+    spec = make_run(training={**TRAINING, "chunk": 100})  # 50 x 64: 32 chunks
     a = train(sin_dataset, spec)
     b = train(sin_dataset, spec)
     np.testing.assert_array_equal(a.loss.values, b.loss.values)
     np.testing.assert_array_equal(a.test_error.values, b.test_error.values)
-    auto = make_spec(training={**make_spec()["training"], "kernel": "autograd"})
+    auto = make_run(training={**TRAINING, "slopes": "autograd"})
     c = train(sin_dataset, auto)
     np.testing.assert_allclose(a.loss.values, c.loss.values, rtol=1e-4)

@@ -173,7 +173,7 @@ def test_homotopize_and_set_s_reject_what_they_cannot_do():
 
 
 def test_the_papers_network_is_the_special_case():
-    net = TwoLayerNet(1, 50, s=0.5, generator=torch.Generator().manual_seed(0), dtype=F64, kernel="autograd")
+    net = TwoLayerNet(1, 50, s=0.5, generator=torch.Generator().manual_seed(0), dtype=F64, slopes="autograd")
     assert isinstance(net.activation, HomotopyActivation) and net.activation.fused_relu
     x = torch.linspace(0, 1, 20, dtype=F64)[:, None]
     by_hand = HomotopyActivation(nn.ReLU(), 0.5)(net.features(x) @ net.w.T) @ net.a * net.scale

@@ -137,22 +137,24 @@ def _schema_enums():
 
 def test_schema_enums_equal_the_codes():
     from hrta.model.deep import BASES
-    from hrta.model.network import BIAS_MODES, DTYPES, KERNELS
+    from hrta.model.network import BIAS_MODES, DTYPES
     from hrta.model.optimizers import ALGORITHMS, DECAYS
+    from hrta.model.run import SLOPES
     from hrta.pipeline.config import METRICS
     from hrta.pipeline.grid import RUN_DIMS
     from hrta.problems import PROBLEMS
     from hrta.problems.bundled import DATASETS
     from hrta.problems.points import POINT_SETS
     from hrta.reporting.regime import ADJUST
-    from hrta.theory.kernel_regime import KERNELS as REGIME_KERNELS
+    from hrta.theory.linearised import NTK_KINDS
     from hrta.theory.smooth_ntk import SMOOTH_BASES
-    from hrta.training.run import ACCELERATORS, STATE_AT_SWITCH
+    from hrta.training.run import STATE_AT_SWITCH
+    from hrta.training.trainer import ACCELERATORS
 
     code = {"training.dtype": list(DTYPES), "training.accelerator": ACCELERATORS,
             "training.bias": BIAS_MODES, "training.optimizer_state_at_switch": STATE_AT_SWITCH,
-            "training.kernel": KERNELS, "training.job_per[]": RUN_DIMS,
-            "theory.kernel_regime.kernel": REGIME_KERNELS, "theory.beyond.smooth_bases[]": SMOOTH_BASES,
+            "training.slopes": SLOPES, "training.job_per[]": RUN_DIMS,
+            "theory.linearised.ntk": NTK_KINDS, "theory.beyond.smooth_bases[]": SMOOTH_BASES,
             "#experiment.figures[].metrics[]": METRICS,
             "#problem.name": list(PROBLEMS), "#problem.train_points": POINT_SETS,
             "#problem.test_points": POINT_SETS, "#optimizer.algorithm": ALGORITHMS,

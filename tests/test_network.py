@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from hrta.model.network import TwoLayerNet, initial_network
+from hrta.model.run import Numerics
 
 
 def _net(width, seed=0, **kw):
@@ -60,7 +61,7 @@ def test_rejects_bad_bias_mode():
 def test_widths_of_one_seed_draw_independent_streams():
     """No weight of the m = 100 run of a seed recurs among the m = 1000 run's (float64:
     distinct independent draws coincide with probability ~1e-10)."""
-    training = {"bias": "augment", "dtype": "float64", "kernel": "fused", "chunk": 2**18}
+    training = Numerics(dtype="float64", slopes="fused")
     for dim in (1, 3):
         small, large = (initial_network(dim, m, 0, training) for m in (100, 1000))
         shared = set(small.w.detach().flatten().tolist()) & set(large.w.detach().flatten().tolist())

@@ -1,28 +1,24 @@
-"""The infinite-width theory: closed forms, finite-width convergence, Theorem 1, kernel regime."""
+"""The infinite-width theory: closed forms, finite-width convergence, Theorem 1, the linearised network."""
 
 import copy
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-import yaml
 
+from conftest import SCHEMA
 from hrta.model.network import initial_network
 from hrta.model.optimizers import learning_rates
+from hrta.model.run import Decay, Numerics, Optimizer
 from hrta.model.schedule import Schedule
 from hrta.pipeline.config import ConfigError, validate
-from hrta.pipeline.grid import run_spec
+from hrta.pipeline.grid import experiment_runs
 from hrta.problems import make_problem
 from hrta.theory import ntk
-from hrta.theory.kernel_regime import network_outputs
+from hrta.theory.linearised import network_outputs
 from hrta.training.run import train
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
-TRAINING = {"threads": 1, "dtype": "float64", "accelerator": "cpu", "bias": "augment",
-            "optimizer_state_at_switch": "keep", "kernel": "fused", "chunk": 262144,
-            "population_mb": 2048, "log_every_s": 30}
+NUMERICS = Numerics(dtype="float64", slopes="fused")
 
 
 def relu_parts(x):
@@ -77,7 +73,7 @@ def jacobian(net, x, s):
 @pytest.mark.parametrize("s, s2", [(0.5, 0.5), (1.5, 1.5), (0.5, 1.5), (1.0, 0.25)])
 def test_empirical_basis_is_the_jacobian_gram(s, s2):
     x = np.random.default_rng(2).random((6, 2))
-    net = initial_network(2, 7, 3, TRAINING)
+    net = initial_network(2, 7, 3, NUMERICS)
     (jw, ja), (jw2, ja2) = jacobian(net, x, s), jacobian(net, x, s2)
     parts = ntk.empirical_basis(net, x).parts(s, s2)
     np.testing.assert_allclose(parts["output"], ja @ ja2.T, atol=1e-12)
@@ -90,7 +86,7 @@ def test_empirical_ntk_converges_like_inverse_sqrt_width():
     exact = {s: ntk.analytic_basis(x).ntk(s) for s in (0.5, 1.5)}
     errors = []
     for m in widths:
-        err = [np.linalg.norm(ntk.empirical_basis(initial_network(1, m, seed, TRAINING), x).ntk(s)
+        err = [np.linalg.norm(ntk.empirical_basis(initial_network(1, m, seed, NUMERICS), x).ntk(s)
                               - exact[s]) / np.linalg.norm(exact[s])
                for seed in range(6) for s in exact]
         errors.append(np.mean(err))
@@ -129,7 +125,7 @@ def test_kernel_prediction_is_gradient_descent_on_the_linearised_network():
     rng = np.random.default_rng(5)
     x, y = rng.random((6, 1)), rng.standard_normal(6)
     n = len(y)
-    net = initial_network(1, 8, 0, TRAINING)
+    net = initial_network(1, 8, 0, NUMERICS)
     schedule = Schedule([{"s": 0.5, "epochs": 7}, {"s": 1.0, "epochs": 1}, {"s": 1.5, "epochs": 5}])
     lrs = 0.4 * 0.9 ** np.arange(schedule.total)
     init = {st.s: network_outputs(net, x, st.s) for st in schedule.stages}
@@ -161,29 +157,29 @@ def test_kernel_prediction_of_one_stage_is_the_residual_recursion():
     np.testing.assert_allclose(got, expected, rtol=1e-10)
 
 
-def test_initial_network_is_the_one_training_starts_from():
-    cfg = validate(yaml.safe_load((ROOT / "workflow/configs/ci.yaml").read_text()), SCHEMA)
+def test_initial_network_is_the_one_training_starts_from(ci_config):
+    cfg = validate(ci_config, SCHEMA)
     cfg["experiments"]["sin1d"]["methods"][1]["schedule"] = [{"s": 0.5, "epochs": 2}]
-    spec = run_spec(cfg, "sin1d", "gd", cfg["experiments"]["sin1d"]["methods"][1]["name"], 30, 1)
-    data = make_problem(spec["problem"]).make_dataset(spec["data_seed"])
-    history = train(data, spec)
-    net = initial_network(1, 30, 1, spec["training"], s=0.5)
+    run = next(r for r in experiment_runs(cfg, "sin1d")
+               if (r.optimizer.name, r.method, r.seed) == ("gd", "hrta_0.5-1", 1))
+    data = make_problem(run.problem).make_dataset(run.data_seed)
+    history = train(data, run)
+    net = initial_network(1, run.width, 1, run.numerics, s=0.5)
     phi = network_outputs(net, data.x_train.values, 0.5)
     loss0 = 0.5 * np.mean((phi - data.y_train.values) ** 2)
     np.testing.assert_allclose(history["loss"].values[0], loss0, rtol=1e-5)
 
 
 def test_learning_rates_follow_the_optimizer_config():
-    lrs = learning_rates({"algorithm": "gd", "lr": 0.5,
-                                 "decay": {"kind": "step", "step_size": 3, "gamma": 0.5}}, 7)
+    lrs = learning_rates(Optimizer("gd", "gd", 0.5, Decay("step", 0.5, 3)), 7)
     np.testing.assert_allclose(lrs, [0.5] * 3 + [0.25] * 3 + [0.125])
 
 
-def test_theory_config_errors_name_the_key():
-    cfg = yaml.safe_load((ROOT / "workflow/configs/ci.yaml").read_text())
+def test_theory_config_errors_name_the_key(ci_config):
+    cfg = ci_config
     bad = copy.deepcopy(cfg)
-    bad["theory"]["kernel_regime"]["optimizer"] = "adam"
-    with pytest.raises(ConfigError, match="theory.kernel_regime.optimizer"):
+    bad["theory"]["linearised"]["optimizer"] = "adam"
+    with pytest.raises(ConfigError, match="theory.linearised.optimizer"):
         validate(bad, SCHEMA)
     bad = copy.deepcopy(cfg)
     bad["theory"]["s_min"] = 1.5
@@ -191,8 +187,8 @@ def test_theory_config_errors_name_the_key():
     with pytest.raises(ConfigError, match="theory.s_max"):
         validate(bad, SCHEMA)
     bad = copy.deepcopy(cfg)
-    bad["theory"]["kernel_regime"]["experiment"] = "nope"
-    with pytest.raises(ConfigError, match="theory.kernel_regime.experiment"):
+    bad["theory"]["linearised"]["experiment"] = "nope"
+    with pytest.raises(ConfigError, match="theory.linearised.experiment"):
         validate(bad, SCHEMA)
 
 

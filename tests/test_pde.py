@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import SCHEMA, TRAINING
+from conftest import SCHEMA, TRAINING, make_run
 from hrta.model.network import initial_network
 from hrta.pipeline.config import ConfigError, validate
 from hrta.problems import make_problem
@@ -74,20 +74,20 @@ def test_reference_loss_is_the_exact_energy_on_the_training_points():
     assert float(resampled["reference_loss"]) == pytest.approx(PDE.exact_energy(resampled["x_test"].values))
 
 
-def _tiny_net(s=1.0, kernel="autograd"):
+def _tiny_net(s=1.0, slopes="autograd"):
     from hrta.model.network import TwoLayerNet
     return TwoLayerNet(2, 5, s=s, generator=torch.Generator().manual_seed(1), dtype=torch.float64,
-                       kernel=kernel)
+                       slopes=slopes)
 
 
-@pytest.mark.parametrize("kernel", ["autograd", "fused"])
+@pytest.mark.parametrize("slopes", ["autograd", "fused"])
 @pytest.mark.parametrize("s", [0.5, 1.0, 1.5])
-def test_ritz_loss_value_and_gradient(kernel, s):
+def test_ritz_loss_value_and_gradient(slopes, s):
     """The loss equals the energy with ∇u written out by hand; gradcheck in the parameters."""
     problem = make_problem(CFG)
     x = torch.rand(16, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
     f = torch.as_tensor(PDE.source(x.numpy()))
-    net = _tiny_net(s, kernel)
+    net = _tiny_net(s, slopes)
     xt = torch.cat([x, torch.ones(16, 1, dtype=x.dtype)], 1)
     z = xt @ net.w.T
     slope = torch.where(z > 0, 1.0, 1.0 - s)
@@ -130,15 +130,13 @@ def test_resampling_is_deterministic_and_fresh():
 def test_training_with_resampling_is_reproducible():
     cfg = {**CFG, "resample": True}
     ds = make_problem(cfg).make_dataset(0)
-    spec = {"experiment": "poisson", "method": "relu", "problem": cfg, "data_seed": 0,
-            "width": 16, "seed": 0, "eval_every": 5,
-            "schedule": [{"s": 1.0, "epochs": 10}],
-            "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "none"}},
-            "training": dict(TRAINING)}
-    a, b = train(ds, spec), train(ds, spec)
+    adam = {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "none"}}
+    spec = dict(experiment="poisson", method="relu", problem=cfg, width=16, eval_every=5,
+                schedule=[{"s": 1.0, "epochs": 10}], optimizer=adam)
+    a, b = train(ds, make_run(**spec)), train(ds, make_run(**spec))
     np.testing.assert_array_equal(a["loss"].values, b["loss"].values)
     assert np.isfinite(a["loss"].values).all()
-    fixed = train(ds, {**spec, "problem": {**cfg, "resample": False}})
+    fixed = train(ds, make_run(**{**spec, "problem": {**cfg, "resample": False}}))
     assert fixed["loss"].values[0] != a["loss"].values[0]  # epoch 0 used fresh points
 
 
@@ -149,18 +147,18 @@ def test_resampled_energy_gap_compares_like_with_like():
     cfg = {**CFG, "resample": True}
     problem = make_problem(cfg)
     ds = problem.make_dataset(0)
-    spec = {"experiment": "poisson", "method": "relu", "problem": cfg, "data_seed": 0,
-            "width": 16, "seed": 0, "eval_every": 5, "schedule": [{"s": 1.0, "epochs": 10}],
-            "optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "none"}},
-            "training": {**TRAINING, "dtype": "float64"}}
-    hist = train(ds, spec)
+    run = make_run(experiment="poisson", method="relu", problem=cfg, width=16, eval_every=5,
+                   schedule=[{"s": 1.0, "epochs": 10}],
+                   optimizer={"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "none"}},
+                   training={**TRAINING, "dtype": "float64"})
+    hist = train(ds, run)
     draw = problem.resampler(0, 0)
     for epoch in (0, 7, 10):
         x = draw(min(epoch, 9))[0]  # entry 10 (after training) is on the last epoch's points
         assert float(hist["loss_reference"][epoch]) == pytest.approx(PDE.exact_energy(x), rel=1e-12)
     gap = compared_loss(hist.assign_coords(loss_is_gap=ds["loss_is_gap"]))
     np.testing.assert_allclose(gap, hist["loss"] - hist["loss_reference"])
-    net = initial_network(2, 16, 0, spec["training"])
+    net = initial_network(2, 16, 0, run.numerics)
     x_test = torch.as_tensor(ds["x_test"].values)
     at_init = problem.loss(net, x_test, torch.as_tensor(PDE.source(ds["x_test"].values))).item()
     assert float(hist["test_gap"][0]) == pytest.approx(at_init - PDE.exact_energy(ds["x_test"].values), rel=1e-10)

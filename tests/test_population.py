@@ -6,9 +6,10 @@ import pytest
 import torch
 
 from bench_training import plain_train
-from conftest import PROBLEM, TRAINING, make_spec
+from conftest import PROBLEM, TRAINING, make_run
 from hrta.model.network import initial_network
 from hrta.model.population import PopulationNet, population_slope_product
+from hrta.model.run import Numerics
 from hrta.problems import make_problem
 from hrta.training.populations import populations
 from hrta.training.run import train, train_population, train_runs
@@ -23,11 +24,11 @@ RTOL = {"float32": 1e-5, "float64": 1e-12}
 
 def _specs(dtype="float32", problem=PROBLEM, **over):
     training = {**TRAINING, "dtype": dtype}
-    return [make_spec(seed=0, training=training, problem=problem, **over),
-            make_spec(seed=1, training=training, problem=problem,
+    return [make_run(seed=0, training=training, problem=problem, **over),
+            make_run(seed=1, training=training, problem=problem,
                       schedule=[{"s": 1.0, "epochs": 40}, {"s": 1.5, "epochs": 80}], **over),
-            make_spec(seed=2, training=training, problem=problem, schedule=[{"s": 1.0, "epochs": 120}], **over),
-            make_spec(seed=3, width=64, training=training, problem=problem,
+            make_run(seed=2, training=training, problem=problem, schedule=[{"s": 1.0, "epochs": 120}], **over),
+            make_run(seed=3, width=64, training=training, problem=problem,
                       optimizer={"name": "adam2", "algorithm": "adam", "lr": 3e-3,
                                  "decay": {"kind": "exponential", "gamma": 0.99}}, **over)]
 
@@ -61,8 +62,8 @@ def test_numbers_do_not_depend_on_the_other_members_or_their_order(sin_dataset):
 
 def test_a_diverging_member_is_frozen_and_the_others_go_on_unaffected(sin_dataset):
     gd = {"name": "gd", "algorithm": "gd", "lr": 0.05, "decay": {"kind": "none"}}
-    calm = [make_spec(seed=s, optimizer=gd) for s in (0, 1)]
-    huge = make_spec(seed=2, optimizer={**gd, "name": "gd_huge", "lr": 1e6})
+    calm = [make_run(seed=s, optimizer=gd) for s in (0, 1)]
+    huge = make_run(seed=2, optimizer={**gd, "name": "gd_huge", "lr": 1e6})
     alone = train_population(sin_dataset, calm)
     mixed = train_population(sin_dataset, [calm[0], huge, calm[1]])
     _assert_same(mixed[0], alone[0])
@@ -77,12 +78,12 @@ def test_a_diverging_member_is_frozen_and_the_others_go_on_unaffected(sin_datase
 
 def test_optimizer_state_is_reset_at_each_members_own_switch(sin_dataset):
     reset = {**TRAINING, "optimizer_state_at_switch": "reset"}
-    specs = [make_spec(seed=0, training=reset),
-             make_spec(seed=1, training=reset, schedule=[{"s": 0.5, "epochs": 30}, {"s": 1.5, "epochs": 90}])]
+    specs = [make_run(seed=0, training=reset),
+             make_run(seed=1, training=reset, schedule=[{"s": 0.5, "epochs": 30}, {"s": 1.5, "epochs": 90}])]
     together = train_population(sin_dataset, specs)
     for spec, hist in zip(specs, together):
         _assert_same(hist, train(sin_dataset, spec))
-    kept = train(sin_dataset, make_spec(seed=1, schedule=specs[1]["schedule"]))
+    kept = train(sin_dataset, make_run(seed=1, schedule=specs[1].schedule.as_list()))
     np.testing.assert_array_equal(kept.loss.values[:31], together[1].loss.values[:31])
     assert not np.array_equal(kept.loss.values[32:], together[1].loss.values[32:])
 
@@ -90,16 +91,16 @@ def test_optimizer_state_is_reset_at_each_members_own_switch(sin_dataset):
 def test_resampled_points_are_each_members_own():
     problem = {**RITZ, "resample": True}
     data = make_problem(problem).make_dataset(0)
-    specs = [make_spec(seed=s, problem=problem, schedule=[{"s": 1.0, "epochs": 20}]) for s in (0, 1)]
+    specs = [make_run(seed=s, problem=problem, schedule=[{"s": 1.0, "epochs": 20}]) for s in (0, 1)]
     for spec, hist in zip(specs, train_population(data, specs)):
         _assert_same(hist, train(data, spec))
 
 
 def test_a_job_splits_into_populations_by_width_and_optimizer_family(sin_dataset):
     gd = {"name": "gd", "algorithm": "gd", "lr": 0.05, "decay": {"kind": "none"}}
-    specs = [make_spec(seed=0), make_spec(seed=0, width=32), make_spec(seed=1), make_spec(seed=0, optimizer=gd)]
-    assert populations(specs) == [[0, 2], [1], [3]]
-    histories, times = train_runs(sin_dataset, specs)
+    specs = [make_run(seed=0), make_run(seed=0, width=32), make_run(seed=1), make_run(seed=0, optimizer=gd)]
+    assert populations(specs, 2048) == [[0, 2], [1], [3]]
+    histories, times = train_runs(sin_dataset, specs, 2048)
     assert [t["members"] for t in times] == [2, 1, 2, 1] and [t["population"] for t in times] == [0, 1, 0, 2]
     _assert_same(histories[1], train(sin_dataset, specs[1]))
     with pytest.raises(ValueError, match="share width"):
@@ -125,10 +126,10 @@ def test_population_slope_product_is_each_members_slope_matrix(chunk):
                                torch.bmm(slopes.transpose(1, 2), u), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("kernel", ["fused", "autograd"])
-def test_population_net_outputs_and_input_gradients_are_each_members(kernel):
-    training = {**TRAINING, "dtype": "float64", "kernel": kernel, "chunk": 500}
-    nets = [initial_network(2, 20, seed, training, s=s) for seed, s in ((0, 0.5), (1, 1.0), (2, 1.5))]
+@pytest.mark.parametrize("slopes", ["fused", "autograd"])
+def test_population_net_outputs_and_input_gradients_are_each_members(slopes):
+    numerics = Numerics.of({**TRAINING, "dtype": "float64", "slopes": slopes, "chunk": 500})
+    nets = [initial_network(2, 20, seed, numerics, s=s) for seed, s in ((0, 0.5), (1, 1.0), (2, 1.5))]
     pop = PopulationNet(nets)
     x = torch.rand(3, 25, 2, dtype=torch.float64, requires_grad=True)
     out = pop(x)

@@ -9,24 +9,23 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from conftest import TRAINING, make_spec
+from conftest import TRAINING, make_run
 from hrta.training.run import train, train_runs
 
-QUIET = {**TRAINING, "log_every_s": 1e9}
-EVERY_EPOCH = {**TRAINING, "log_every_s": 0}
+QUIET, EVERY_EPOCH = 1e9, 0.0  # training.log_every_s
 
 
-def _job(training):
+def _job():
     gd = {"name": "gd", "algorithm": "gd", "lr": 0.05, "decay": {"kind": "none"}}
-    return [make_spec(seed=0, method="relu", schedule=[{"s": 1.0, "epochs": 120}], training=training),
-            make_spec(seed=1, training=training),
-            make_spec(seed=0, optimizer=gd, training=training),
-            make_spec(seed=1, optimizer={**gd, "name": "gd_huge", "lr": 1e6}, training=training)]
+    return [make_run(seed=0, method="relu", schedule=[{"s": 1.0, "epochs": 120}]),
+            make_run(seed=1),
+            make_run(seed=0, optimizer=gd),
+            make_run(seed=1, optimizer={**gd, "name": "gd_huge", "lr": 1e6})]
 
 
 def test_start_end_and_progress_lines(sin_dataset, caplog):
     with caplog.at_level(logging.INFO, logger="hrta.training"):
-        histories, times = train_runs(sin_dataset, _job(EVERY_EPOCH))
+        histories, times = train_runs(sin_dataset, _job(), TRAINING["population_mb"], EVERY_EPOCH)
     lines = [r.getMessage() for r in caplog.records if r.name == "hrta.training"]
     assert lines[0] == "population 1/2: 2 runs, width 64, adam, 120 epochs"
     assert lines[1] == "start test adam relu m=64 seed=0 (population 1, member 1/2)"
@@ -50,8 +49,8 @@ def test_start_end_and_progress_lines(sin_dataset, caplog):
 
 
 def test_the_log_interval_changes_no_number(sin_dataset):
-    quiet, _ = train_runs(sin_dataset, _job(QUIET))
-    chatty, _ = train_runs(sin_dataset, _job(EVERY_EPOCH))
+    quiet, _ = train_runs(sin_dataset, _job(), TRAINING["population_mb"], QUIET)
+    chatty, _ = train_runs(sin_dataset, _job(), TRAINING["population_mb"], EVERY_EPOCH)
     for a, b in zip(quiet, chatty):
         xr.testing.assert_identical(a, b)
 
@@ -66,6 +65,6 @@ def test_training_raises_no_third_party_warning(sin_dataset, tmp_path, monkeypat
     monkeypatch.delenv("SLURM_NTASKS", raising=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        h = train(sin_dataset, make_spec(schedule=[{"s": 1.0, "epochs": 5}]))
+        h = train(sin_dataset, make_run(schedule=[{"s": 1.0, "epochs": 5}]))
     assert np.isfinite(float(h.final_loss))
     assert not caught, [f"{w.category.__name__}: {w.message}" for w in caught]

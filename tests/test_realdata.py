@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 import torch
 import xarray as xr
-import yaml
 
-from conftest import ROOT, TRAINING
+from conftest import ROOT, make_run
 from hrta.model.homotopy import HomotopyActivation, homotopize
 from hrta.pipeline.aggregate import METHOD_FACTS, combine, with_run_dims
 from hrta.pipeline.config import ConfigError, load, validate
@@ -30,9 +29,9 @@ def digits():
     return load_dataset("digits", 0.25, 0)
 
 
-def spec(method="hrta_0.5-1", seed=0, width=8):
-    return {"experiment": "digits", "width": width, "seed": seed, "method": method,
-            "schedule": SCHEDULES[method], "optimizer": ADAM, "eval_every": 5, "training": dict(TRAINING)}
+def spec(method="hrta_0.5-1", seed=0, width=8, optimizer=ADAM):
+    return make_run(experiment="digits", problem={"dataset": "digits", "held_out": 0.25}, width=width, seed=seed,
+                    method=method, schedule=SCHEDULES[method], optimizer=optimizer, eval_every=5)
 
 
 def test_digits_split_is_stratified_standardised_and_seeded(digits):
@@ -119,11 +118,11 @@ def test_aggregate_has_the_form_table1_and_the_claims_read(aggregate):
     assert "C5, HRTA helps on real data (digits): on the final training loss" in md
 
 
-def test_profiles_validate_and_name_collisions_are_refused():
-    for profile in (ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))):
-        config = load(profile, SCHEMA)
+def test_profiles_validate_and_name_collisions_are_refused(ci_config):
+    for profile in sorted((ROOT / "workflow" / "configs").glob("*.yaml")):
+        config = load(profile, SCHEMA, ROOT / "config.yaml")
         assert config["real_data"]["digits"]["held_out"] == 0.25
-    raw = yaml.safe_load((ROOT / "workflow" / "configs" / "ci.yaml").read_text())
+    raw = ci_config
     digits = raw["real_data"]["digits"]
     with pytest.raises(ConfigError, match=r"real_data\.sin1d.*already an experiment"):
         validate({**raw, "real_data": {"sin1d": digits}}, SCHEMA)
@@ -134,7 +133,7 @@ def test_profiles_validate_and_name_collisions_are_refused():
 
 
 def test_a_diverging_run_is_recorded(digits):
-    huge = {**spec("relu"), "optimizer": {"name": "gd", "algorithm": "gd", "lr": 1e12}}
+    huge = spec("relu", optimizer={"name": "gd", "algorithm": "gd", "lr": 1e12})
     hist = train(digits, huge)
     assert int(hist["diverged"]) == 1 and int(hist["diverged_epoch"]) > 0
     assert np.isnan(float(hist["final_loss"])) and np.isnan(float(hist["final_test_error"]))

@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from conftest import SCHEMA
+from conftest import SCHEMA, make_run
 from hrta.pipeline import regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import runs
+from hrta.pipeline.stability import resolve_lr
 from hrta.reporting.regime import bottom_line, map_tests, section, with_tests
 
 REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "epochs": 100,
@@ -36,7 +37,7 @@ def test_sweep_generates_baseline_control_and_every_schedule(ci_config):
     assert exp["methods"][1]["schedule"] == [{"s": 1.5, "epochs": 100}]
     assert exp["problem"] == cfg["experiments"]["sin1d"]["problem"] and exp["figures"] == []
     assert "sin1d_regime" not in regimes.paper_experiments(cfg)
-    assert sum(r["experiment"] == "sin1d_regime" for r in runs(cfg)) == 3 * 6 * 1 * 6
+    assert sum(r.experiment == "sin1d_regime" for r in runs(cfg)) == 3 * 6 * 1 * 6
 
 
 @pytest.mark.parametrize("change, key", [
@@ -67,12 +68,12 @@ def test_regime_needs_an_experiment_and_gd_fractions_a_regression(ci_config):
 def test_gd_rate_is_the_fraction_of_the_smallest_limit_over_the_map():
     spectra = xr.Dataset({"lambda_max": (("part", "s"), [[1.0, 2.0, 4.0], [100.0, 200.0, 400.0]])},
                          coords={"part": ["ntk", "output"], "s": [0.5, 1.0, 1.5]}, attrs={"n_used": 100})
-    spec = {"optimizer": {"name": "gd_f0.5", "algorithm": "gd", "stability_fraction": 0.5,
-                          "stability_s": [0.5, 1.0]}, "schedule": [{"s": 1.0, "epochs": 3}]}
+    run = make_run(optimizer={"name": "gd_f0.5", "algorithm": "gd", "stability_fraction": 0.5,
+                              "stability_s": [0.5, 1.0]})
     # 2n / lambda_max over s in {0.5, 1}: min(200, 100) = 100; half of it
-    assert regimes.resolve_lr(spec, spectra)["optimizer"]["lr"] == pytest.approx(50.0)
-    typed = {"optimizer": {"name": "adam", "algorithm": "adam", "lr": 1e-3}, "schedule": []}
-    assert regimes.resolve_lr(typed, spectra) is typed
+    assert resolve_lr(run, spectra).optimizer.lr == pytest.approx(50.0)
+    typed = make_run()
+    assert resolve_lr(typed, spectra) is typed
 
 
 def _fake_map(ratio_by_seed: np.ndarray, cells: int) -> xr.Dataset:

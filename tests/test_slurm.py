@@ -27,12 +27,12 @@ import yaml
 
 import hrta.pipeline.config
 import hrta.pipeline.grid
+import hrta.pipeline.methods
 import hrta.pipeline.resources
+from conftest import CI_PROFILE as CI_CONFIG
+from conftest import ROOT, SCHEMA, write_profile
 
-ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "tests" / "slurm"
-CI_CONFIG = ROOT / "workflow" / "configs" / "ci.yaml"
-SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 PARTITION = "hrta"
 RUN_LIMIT_S = 240  # each snakemake run; SIGINT ends it cleanly (SIGTERM would wait for jobs)
 
@@ -69,15 +69,14 @@ def sliced_ci_config(path: Path, job_per: list[str]) -> Path:
     """The CI profile cut to one method and width and two seeds per experiment and optimizer
     (the rest unchanged, the regime maps and other networks left out), its runs grouped into
     jobs by ``job_per``."""
-    config = yaml.safe_load(CI_CONFIG.read_text())
-    config.pop("regimes", None)
-    config.pop("architectures", None)
+    config = hrta.pipeline.config.in_force(ROOT / "config.yaml", yaml.safe_load(CI_CONFIG.read_text()))
+    config["regimes"], config["architectures"] = {}, {}
     config["training"]["job_per"] = job_per
-    for exp in config["experiments"].values():
+    for name, exp in config["experiments"].items():
+        hrta.pipeline.methods.explicit(exp, config["method_sets"], f"experiments.{name}")
         exp["widths"], exp["seeds"] = [max(exp["widths"])], exp["seeds"][:2]
         exp["methods"] = exp["methods"][-1:]
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
+    return write_profile(path, config)
 
 
 def start_snakemake(workdir: Path, config: Path, *args: str) -> subprocess.Popen:
@@ -146,20 +145,21 @@ def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
                 run.send_signal(signal.SIGINT)
                 run.wait()
 
-    config = hrta.pipeline.config.load(config_file, SCHEMA)
+    config = hrta.pipeline.config.load(config_file, SCHEMA, ROOT / "config.yaml")
     grid = hrta.pipeline.grid.jobs(config)
+    limit = config["training"]["population_mb"]
     assert all(len(group) == 2 for group in grid.values())  # two seeds per job
     jobs, done = train_jobs(slurm_dir), completed_jobs(cluster)
     assert len(jobs) == len(grid), "one SLURM job per training job"
     host = subprocess.run(["hostname", "-s"], capture_output=True, text=True).stdout.strip()
     for job_id, wc in jobs.items():
-        specs = [hrta.pipeline.grid.run_spec(config, **r) for r in grid[wc["experiment"], wc["job"]]]
+        runs = grid[wc["experiment"], wc["job"]]
         record = done[job_id]
         assert (record["JobState"], record["Partition"], record["NodeList"]) == (
             "COMPLETED", PARTITION, host), record
-        assert record["TimeLimit"] == str(hrta.pipeline.resources.runtime_min(specs))
+        assert record["TimeLimit"] == str(hrta.pipeline.resources.runtime_min(runs, limit))
         assert f"cpu={config['training']['threads']}," in record["Tres"]
-        assert f"mem={hrta.pipeline.resources.mem_mb(specs)}M" in record["Tres"]
+        assert f"mem={hrta.pipeline.resources.mem_mb(runs, limit)}M" in record["Tres"]
         print(f"SLURM job {job_id}: train {wc} {record['JobState']} on {record['NodeList']}, "
               f"{record['Tres']}, time limit {record['TimeLimit']} min")
 

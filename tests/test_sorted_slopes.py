@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import PROBLEM, TRAINING, make_spec
+from conftest import PROBLEM, TRAINING, make_run
 from hrta.model.network import initial_network
 from hrta.model.population import PopulationNet
+from hrta.model.run import Numerics
 from hrta.model.sorted_slopes import kinks, sorted_slope_product
 from hrta.problems import make_problem
 from hrta.training.run import train_population
@@ -66,8 +67,8 @@ def test_population_net_outputs_and_every_gradient_equal_the_fused_kernel(in_dim
     fall back to the fused kernel bit for bit."""
     nets = {}
     for kernel in ("fused", "sorted"):
-        training = {**TRAINING, "dtype": "float64", "kernel": kernel, "chunk": 500}
-        nets[kernel] = PopulationNet([initial_network(in_dim, 40, seed, training, s=s)
+        numerics = Numerics.of({**TRAINING, "dtype": "float64", "slopes": kernel, "chunk": 500})
+        nets[kernel] = PopulationNet([initial_network(in_dim, 40, seed, numerics, s=s)
                                       for seed, s in ((0, 0.5), (1, 1.0), (2, 1.5))])
     x0 = torch.rand(3, 25, in_dim, dtype=F64, generator=torch.Generator().manual_seed(1))
     got = {}
@@ -86,7 +87,7 @@ def test_population_net_outputs_and_every_gradient_equal_the_fused_kernel(in_dim
 
 def test_the_single_network_is_the_population_of_one():
     for kernel in ("fused", "sorted"):
-        net = initial_network(1, 30, 0, {**TRAINING, "dtype": "float64", "kernel": kernel}, s=1.5)
+        net = initial_network(1, 30, 0, Numerics.of({**TRAINING, "dtype": "float64", "slopes": kernel}), s=1.5)
         x = torch.rand(20, 1, dtype=F64, generator=torch.Generator().manual_seed(2))
         if kernel == "fused":
             want = net(x)
@@ -102,8 +103,8 @@ def test_training_with_the_sorted_kernel_follows_the_fused_one(dtype, rtol):
     data = make_problem(PROBLEM).make_dataset(0)
     runs = {}
     for kernel in ("fused", "sorted"):
-        training = {**TRAINING, "dtype": dtype, "kernel": kernel}
-        specs = [make_spec(seed=seed, training=training,
+        training = {**TRAINING, "dtype": dtype, "slopes": kernel}
+        specs = [make_run(seed=seed, training=training,
                            schedule=[{"s": 0.5, "epochs": 60}, {"s": 1.5, "epochs": 60}]) for seed in range(3)]
         runs[kernel] = train_population(data, specs)
     for a, b in zip(runs["fused"], runs["sorted"]):
@@ -114,12 +115,12 @@ def test_training_with_the_sorted_kernel_follows_the_fused_one(dtype, rtol):
 def test_memory_bound_has_no_slope_chunk_in_one_dimension_only():
     from hrta.training.populations import ITEM_BYTES, KINK_BYTES, SLOPE_COPIES, population_bytes
 
-    sorted_1d = make_spec(training={**TRAINING, "kernel": "sorted"})
-    fused_1d = make_spec(training={**TRAINING, "kernel": "fused"})
+    sorted_1d = make_run(training={**TRAINING, "slopes": "sorted"})
+    fused_1d = make_run(training={**TRAINING, "slopes": "fused"})
     ritz = {"name": "poisson_neumann", "dim": 2, "n_train": 64, "train_points": "sobol", "n_test": 100,
             "test_points": "grid"}
-    m = sorted_1d["width"]
+    m = sorted_1d.width
     chunk_term = ITEM_BYTES["float32"] * SLOPE_COPIES * TRAINING["chunk"]
     assert population_bytes(sorted_1d, 12) == population_bytes(fused_1d, 12) - chunk_term + KINK_BYTES * 12 * m
-    assert (population_bytes(make_spec(problem=ritz, training={**TRAINING, "kernel": "sorted"}), 12)
-            == population_bytes(make_spec(problem=ritz, training={**TRAINING, "kernel": "fused"}), 12))
+    assert (population_bytes(make_run(problem=ritz, training={**TRAINING, "slopes": "sorted"}), 12)
+            == population_bytes(make_run(problem=ritz, training={**TRAINING, "slopes": "fused"}), 12))

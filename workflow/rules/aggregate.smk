@@ -1,6 +1,6 @@
 rule aggregate:
     input:
-        lambda wc: grid.job_paths(config, "runs", wc.experiment),
+        lambda wc: grid.job_paths(JOBS, "runs", wc.experiment),
     output:
         PATHS["aggregate"],
     log:

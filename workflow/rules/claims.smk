@@ -4,7 +4,7 @@ rule claims:
         theory="results/theory/theorem1.json",
         regimes=expand("results/regime/{regime}.nc", regime=REGIMES),
         kernel_widths=lambda wc: (
-            ["results/theory/kernel_widths.nc"] if KERNEL_REGIME else []
+            ["results/theory/kernel_limit.nc"] if LINEARISED else []
         ),
         beyond=(
             ["results/theory/beyond.json"] if config["theory"].get("beyond") else []

@@ -1,6 +1,6 @@
-# Shared names: the run grid, the figure -> experiment map and the path patterns, all from
-# hrta.pipeline.grid (the one place they are built; scripts run by hand get them through
-# their rule).
+# Shared names: the run grid (built once), the figure -> experiment map and the path
+# patterns, all from hrta.pipeline.grid (the one place they are built; scripts run by hand
+# get them through their rule).
 
 import hrta.pipeline.architectures
 import hrta.pipeline.grid as grid
@@ -9,6 +9,8 @@ import hrta.pipeline.resources
 import hrta.reporting.captions
 
 PATHS = grid.PATHS
+JOB_PER = config["training"]["job_per"]
+JOBS = grid.jobs(config)  # (experiment, job) -> [Run]
 EXPERIMENTS = hrta.pipeline.regimes.paper_experiments(config)  # figures, tables, theory
 FIGURES = grid.figures(config)  # stem -> {"experiment", "metrics"}
 REGIMES = list(config["regimes"])  # regime maps, each over its experiment <name>_regime
@@ -23,9 +25,9 @@ wildcard_constraints:
     figure="|".join(FIGURES),
 
 
-def job_specs(wc):
-    """The run specs of a train job, from its wildcards."""
-    return grid.job_specs(config, wc.experiment, wc.job)
+def job_runs(wc):
+    """The runs of a train job, from its wildcards."""
+    return grid.job_runs(JOBS, wc.experiment, wc.job, JOB_PER)
 
 
 def experiment_config(wc):
@@ -36,13 +38,13 @@ def experiment_config(wc):
 def train_inputs(wc):
     """The dataset, and the NTK spectra where a GD learning rate is a fraction of 2n/lambda_max:
     the experiment's own, or for another network the Theorem-1-beyond spectra."""
-    opts = [spec["optimizer"] for spec in job_specs(wc)]
+    opts = [run.optimizer for run in job_runs(wc)]
     spectra = (
         "results/theory/beyond_spectra.nc"
-        if any("kernel" in opt for opt in opts)
+        if any(opt.limit_from for opt in opts)
         else PATHS["spectra"].format(experiment=wc.experiment)
     )
-    fractions = any("stability_fraction" in opt for opt in opts)
+    fractions = any(opt.stability_fraction is not None for opt in opts)
     return {"data": PATHS["dataset"].format(experiment=wc.experiment)} | (
         {"spectra": spectra} if fractions else {}
     )

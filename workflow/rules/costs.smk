@@ -1,7 +1,7 @@
 rule compute_cost:
     input:
-        jobs=grid.job_paths(config, "train_benchmark"),
-        runs=grid.job_paths(config, "run_timings"),
+        jobs=grid.job_paths(JOBS, "train_benchmark"),
+        runs=grid.job_paths(JOBS, "run_timings"),
     output:
         csv="results/tables/compute_cost.csv",
         md="results/tables/compute_cost.md",

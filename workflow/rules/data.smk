@@ -6,6 +6,6 @@ rule dataset:
     conda:
         "../../environment.yml"
     params:
-        experiment=experiment_config,
+        experiment=lambda wc: grid.dataset_config(config, wc.experiment),
     script:
         "../scripts/make_dataset.py"

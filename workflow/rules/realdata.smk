@@ -22,11 +22,11 @@ rule real_data:
     threads: config["training"]["threads"]
     resources:
         gpu=lambda wc: hrta.pipeline.resources.gpus(
-            grid.real_data_specs(config, wc.dataset)
+            grid.real_data_runs(config, wc.dataset)
         ),
     params:
         experiment=lambda wc: grid.real_data_config(config, wc.dataset),
-        specs=lambda wc: grid.real_data_specs(config, wc.dataset),
+        runs=lambda wc: grid.real_data_runs(config, wc.dataset),
     script:
         "../scripts/real_data.py"
 

@@ -50,48 +50,49 @@ rule regime_figure:
         "../scripts/regime_figure.py"
 
 
-if KERNEL_REGIME:
-    REGIME_OUTPUTS += expand("results/figures/kernel_widths.{ext}", ext=["pdf", "png"])
+if LINEARISED:
+    REGIME_OUTPUTS += expand("results/figures/kernel_limit.{ext}", ext=["pdf", "png"])
 
-    rule kernel_widths:
+    rule kernel_limit:
         input:
-            data=PATHS["dataset"].format(experiment=KERNEL_EXPERIMENT),
-            runs=PATHS["aggregate"].format(experiment=KERNEL_EXPERIMENT),
+            data=PATHS["dataset"].format(experiment=LINEARISED_EXPERIMENT),
+            runs=PATHS["aggregate"].format(experiment=LINEARISED_EXPERIMENT),
         output:
-            "results/theory/kernel_widths.nc",
+            "results/theory/kernel_limit.nc",
         log:
-            "results/logs/theory/kernel_widths.log",
+            "results/logs/theory/kernel_limit.log",
         conda:
             "../../environment.yml"
         threads: 1
         params:
-            specs=grid.kernel_width_specs(config),
+            runs=grid.linearised_runs(config, largest_only=False),
             experiment={
-                **grid.experiment_config(config, KERNEL_EXPERIMENT),
+                **grid.experiment_config(config, LINEARISED_EXPERIMENT),
                 "theory": THEORY,
             },
         script:
-            "../scripts/kernel_widths.py"
+            "../scripts/kernel_limit.py"
 
-    rule kernel_widths_figure:
+    rule kernel_limit_figure:
         input:
-            "results/theory/kernel_widths.nc",
+            "results/theory/kernel_limit.nc",
         output:
-            pdf="results/figures/kernel_widths.pdf",
+            pdf="results/figures/kernel_limit.pdf",
             png=report(
-                "results/figures/kernel_widths.png",
+                "results/figures/kernel_limit.png",
                 caption="../report/kernel_widths.rst",
                 category="Regime maps",
                 labels=report_labels.labels(
                     "Kernel limit",
                     report_labels.experiment_name(
-                        KERNEL_EXPERIMENT, config["experiments"][KERNEL_EXPERIMENT]
+                        LINEARISED_EXPERIMENT,
+                        config["experiments"][LINEARISED_EXPERIMENT],
                     ),
                     "ReLU / HRTA final-loss ratio against width m: trained networks vs the kernel's prediction",
                 ),
             ),
         log:
-            "results/logs/figures/kernel_widths.log",
+            "results/logs/figures/kernel_limit.log",
         conda:
             "../../environment.yml"
         threads: 1

@@ -2,10 +2,10 @@
 # comparison of gradient-descent training (src/hrta/theory/).
 
 THEORY = config["theory"]
-KERNEL_REGIME = "kernel_regime" in THEORY
+LINEARISED = "linearised" in THEORY
 THEORY_OUTPUTS = ["results/theory/theorem1.json"] + expand(
     "results/figures/{figure}.{ext}",
-    figure=["theorem1"] + (["kernel_regime"] if KERNEL_REGIME else []),
+    figure=["theorem1"] + (["linearised"] if LINEARISED else []),
     ext=["pdf", "png"],
 )
 
@@ -23,7 +23,7 @@ rule ntk_spectra:
         "../../environment.yml"
     threads: 1
     params:
-        experiment=experiment_config,
+        networks=lambda wc: grid.spectra_networks(config, wc.experiment),
         theory=THEORY,
     script:
         "../scripts/ntk_spectra.py"
@@ -69,51 +69,52 @@ rule theorem1_figure:
         "../scripts/theorem1_figure.py"
 
 
-if KERNEL_REGIME:
-    KERNEL_EXPERIMENT = THEORY["kernel_regime"]["experiment"]
+if LINEARISED:
+    LINEARISED_EXPERIMENT = THEORY["linearised"]["experiment"]
 
-    rule kernel_regime:
+    rule linearised:
         input:
-            data=PATHS["dataset"].format(experiment=KERNEL_EXPERIMENT),
-            runs=PATHS["aggregate"].format(experiment=KERNEL_EXPERIMENT),
+            data=PATHS["dataset"].format(experiment=LINEARISED_EXPERIMENT),
+            runs=PATHS["aggregate"].format(experiment=LINEARISED_EXPERIMENT),
         output:
-            "results/theory/kernel_regime.nc",
+            "results/theory/linearised.nc",
         log:
-            "results/logs/theory/kernel_regime.log",
+            "results/logs/theory/linearised.log",
         benchmark:
-            "results/benchmarks/theory/kernel_regime.tsv"
+            "results/benchmarks/theory/linearised.tsv"
         conda:
             "../../environment.yml"
         threads: 1
         params:
-            specs=grid.kernel_regime_specs(config),
+            runs=grid.linearised_runs(config, largest_only=True),
             experiment={
-                **grid.experiment_config(config, KERNEL_EXPERIMENT),
+                **grid.experiment_config(config, LINEARISED_EXPERIMENT),
                 "theory": THEORY,
             },
         script:
-            "../scripts/kernel_regime.py"
+            "../scripts/linearised.py"
 
-    rule kernel_regime_figure:
+    rule linearised_figure:
         input:
-            "results/theory/kernel_regime.nc",
+            "results/theory/linearised.nc",
         output:
-            pdf="results/figures/kernel_regime.pdf",
+            pdf="results/figures/linearised.pdf",
             png=report(
-                "results/figures/kernel_regime.png",
+                "results/figures/linearised.png",
                 caption="../report/kernel_regime.rst",
                 category="Theory",
                 labels=report_labels.labels(
                     "Kernel regime",
                     report_labels.experiment_name(
-                        KERNEL_EXPERIMENT, config["experiments"][KERNEL_EXPERIMENT]
+                        LINEARISED_EXPERIMENT,
+                        config["experiments"][LINEARISED_EXPERIMENT],
                     ),
-                    f"{THEORY['kernel_regime']['optimizer']} training loss at the largest width "
+                    f"{THEORY['linearised']['optimizer']} training loss at the largest width "
                     "against the linearised network's prediction",
                 ),
             ),
         log:
-            "results/logs/figures/kernel_regime.log",
+            "results/logs/figures/linearised.log",
         conda:
             "../../environment.yml"
         threads: 1

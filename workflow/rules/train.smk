@@ -12,10 +12,14 @@ rule train:
         "../../environment.yml"
     threads: config["training"]["threads"]
     resources:
-        mem_mb=lambda wc: hrta.pipeline.resources.mem_mb(job_specs(wc)),
-        runtime=lambda wc: hrta.pipeline.resources.runtime_min(job_specs(wc)),
-        gpu=lambda wc: hrta.pipeline.resources.gpus(job_specs(wc)),
+        mem_mb=lambda wc: hrta.pipeline.resources.mem_mb(
+            job_runs(wc), config["training"]["population_mb"]
+        ),
+        runtime=lambda wc: hrta.pipeline.resources.runtime_min(
+            job_runs(wc), config["training"]["population_mb"]
+        ),
+        gpu=lambda wc: hrta.pipeline.resources.gpus(job_runs(wc)),
     params:
-        specs=job_specs,
+        runs=job_runs,
     script:
         "../scripts/train.py"

@@ -16,7 +16,7 @@ def main(paths: list[str], experiments: list[dict], theory: dict, out: str) -> N
     parts = []
     for path, experiment in zip(paths, experiments):
         x = read_netcdf(path)["x_train"].values
-        ds = experiment_spectra(x, theory["beyond"], experiment["training"]["bias"], theory["subsample_seed"])
+        ds = experiment_spectra(x, theory["beyond"], experiment["numerics"]["bias"], theory["subsample_seed"])
         parts.append(ds.expand_dims(experiment=[experiment["experiment"]]))
     result = xr.concat(parts, dim="experiment")
     write_netcdf(stamp(result, {"experiments": experiments, "theory": theory},

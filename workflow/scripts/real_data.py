@@ -15,11 +15,11 @@ from hrta.problems.bundled import load
 from hrta.training.real_data import train_runs
 
 
-def main(experiment: dict, specs: list[dict], out: str) -> None:
+def main(experiment: dict, runs: list, out: str) -> None:
     data = load(experiment["dataset"], experiment["held_out"], experiment["data_seed"])
-    pieces = [with_run_dims({"optimizer": spec["optimizer"]["name"], "method": spec["method"],
-                             "width": spec["width"], "seed": spec["seed"]}, hist)
-              for spec, hist in zip(specs, train_runs(data, specs))]
+    pieces = [with_run_dims({"optimizer": run.optimizer.name, "method": run.method, "width": run.width,
+                             "seed": run.seed}, hist)
+              for run, hist in zip(runs, train_runs(data, runs))]
     agg = combine(pieces).sel({"optimizer": [o["name"] for o in experiment["optimizers"]],
                                "method": [m["name"] for m in experiment["methods"]]})
     write_netcdf(stamp(agg, experiment, data_seed=experiment["data_seed"]), out)
@@ -27,5 +27,5 @@ def main(experiment: dict, specs: list[dict], out: str) -> None:
 
 snakemake = scripts.rule_context(globals(), "real_data", __doc__)
 with scripts.logged(snakemake.log[0]):
-    torch.set_num_threads(snakemake.config["training"]["threads"])  # not --cores: same numbers
-    main(snakemake.params.experiment, snakemake.params.specs, snakemake.output[0])
+    torch.set_num_threads(snakemake.params.runs[0].numerics.threads)  # not --cores: same numbers
+    main(snakemake.params.experiment, snakemake.params.runs, snakemake.output[0])

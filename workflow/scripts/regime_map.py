@@ -7,16 +7,16 @@ By hand: python workflow/scripts/regime_map.py regime=sin1d [--configfile FILE]
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_netcdf
 from hrta.pipeline.provenance import stamp
-from hrta.pipeline.regimes import map_dataset
+from hrta.pipeline.regime_map import map_dataset
 from hrta.reporting.regime import with_tests
 
 
-def main(aggregate: str, regime: dict, out: str) -> None:
-    ds = map_dataset(read_netcdf(aggregate), regime)
+def main(aggregate: str, name: str, regime: dict, out: str) -> None:
+    ds = map_dataset(read_netcdf(aggregate), name, regime)
     tested = with_tests(ds, regime["alpha"], regime["adjust"])
     write_netcdf(stamp(tested, {"regime": regime}), out)
 
 
 snakemake = scripts.rule_context(globals(), "regime_map", __doc__)
 with scripts.logged(snakemake.log[0]):
-    main(snakemake.input[0], snakemake.params.regime, snakemake.output[0])
+    main(snakemake.input[0], snakemake.wildcards.regime, snakemake.params.regime, snakemake.output[0])

@@ -16,6 +16,7 @@ from hrta.model.activation import homotopy_activation
 from hrta.model.homotopy import HomotopyActivation
 from hrta.model.network import DTYPES, TwoLayerNet, init_seed
 from hrta.model.population import Population
+from hrta.model.run import Network, Numerics
 
 BASES = {"relu": F.relu, "tanh": torch.tanh, "gelu": F.gelu}  # gelu: the exact (erf) form
 
@@ -28,14 +29,14 @@ def _check(base: str, depth: int, width: int, in_dim: int) -> None:
 
 
 class HomotopyMLP(nn.Module):
-    s, set_s, features = TwoLayerNet.s, TwoLayerNet.set_s, TwoLayerNet.features  # the activation's s
-
     """``depth`` hidden layers of width m with the homotopy activation of ``base``.
 
     Parameters: ``w`` (m, p) the first layer (p = in_dim + 1 with the bias coordinate),
     ``hidden`` the further (m, m) layers, ``a`` (m,). Drawn from ``generator`` in the
     order w, a, hidden: at depth 1 the initial network is hrta.model.network.TwoLayerNet's.
     """
+
+    s, set_s, features = TwoLayerNet.s, TwoLayerNet.set_s, TwoLayerNet.features  # the activation's s
 
     def __init__(self, in_dim: int, width: int, depth: int, base: str = "relu", *, s: float = 1.0,
                  bias: str = "augment", generator: torch.Generator | None = None,
@@ -91,10 +92,11 @@ class PopulationMLP(Population):
         return torch.bmm(g, self.a[:, :, None])[..., 0] * self.scale
 
 
-def initial_mlp(in_dim: int, width: int, seed: int, training: dict, network: dict, s: float = 1.0) -> HomotopyMLP:
-    """The network a run of this width and seed starts from, for ``network`` = {base, depth}:
-    the generator of hrta.model.network.init_seed, so every architecture of a (width, seed)
-    shares the first layer and a with the two-layer ReLU run."""
+def initial_mlp(in_dim: int, width: int, seed: int, numerics: Numerics, network: Network,
+                s: float = 1.0) -> HomotopyMLP:
+    """The network a run of this width and seed starts from: the generator of
+    hrta.model.network.init_seed, so every architecture of a (width, seed) shares the first
+    layer and a with the two-layer ReLU run."""
     generator = torch.Generator().manual_seed(init_seed(width, seed))
-    return HomotopyMLP(in_dim, width, network["depth"], network["base"], s=s, bias=training["bias"],
-                       generator=generator, dtype=DTYPES[training["dtype"]])
+    return HomotopyMLP(in_dim, width, network.depth, network.base, s=s, bias=numerics.bias,
+                       generator=generator, dtype=DTYPES[numerics.dtype])

@@ -10,42 +10,39 @@ from torch.nn import functional as F
 
 from hrta.model.activation import slope_product
 from hrta.model.homotopy import HomotopyActivation
+from hrta.model.run import DEFAULT_CHUNK, Numerics, slope_method
 from hrta.model.sorted_slopes import sorted_product
 
 BIAS_MODES = ("augment", "none")
-KERNELS = ("fused", "autograd", "sorted")
-DEFAULT_CHUNK = 2**18  # elements of the n x m slope matrix formed at once (1 MiB in float32)
 
 
 class TwoLayerNet(nn.Module):
     """Two-layer network with N(0, 1) init, 1/sqrt(m) output scale and a settable s.
 
     With ``bias="augment"`` the input is extended by a constant 1 (x~ = (x, 1)), so the
-    first layer's last column acts as a bias. ``kernel="fused"`` evaluates the network as
+    first layer's last column acts as a bias. ``slopes="fused"`` evaluates the network as
     m^{-1/2} rowdot(x~, S @ (a * w)) with the slope matrix S formed ``chunk`` elements at a
-    time (see hrta.model.activation); ``kernel="sorted"`` is the same with one input coordinate
+    time (see hrta.model.activation); ``slopes="sorted"`` is the same with one input coordinate
     evaluated by sorting (hrta.model.sorted_slopes; more coordinates use the fused one);
-    ``kernel="autograd"`` is the plain three-op formula. All give the same function and
+    ``slopes="autograd"`` is the plain three-op formula. All give the same function and
     gradients up to rounding, to any order of differentiation.
     Its activation is ``self.activation``, a ReLU ``HomotopyActivation`` (so
     ``hrta.set_s`` and ``HomotopySchedule`` drive this network as any other); the fused
-    kernel is that activation's network form.
+    slope product is that activation's network form.
     """
 
     def __init__(self, in_dim: int, width: int, *, s: float = 1.0, bias: str = "augment",
                  generator: torch.Generator | None = None, dtype: torch.dtype = torch.float32,
-                 kernel: str = "fused", chunk: int = DEFAULT_CHUNK):
+                 slopes: str = "fused", chunk: int = DEFAULT_CHUNK):
         super().__init__()
         if bias not in BIAS_MODES:
             raise ValueError(f"bias must be one of {BIAS_MODES}, got {bias!r}")
-        if kernel not in KERNELS:
-            raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
         if chunk < 1:
             raise ValueError(f"chunk must be a positive number of elements, got {chunk}")
         if width < 1 or in_dim < 1:
             raise ValueError(f"in_dim and width must be positive, got {in_dim}, {width}")
         self.in_dim, self.width, self.bias = in_dim, width, bias
-        self.kernel, self.chunk = kernel, chunk
+        self.slopes, self.chunk = slope_method(slopes, in_dim), chunk
         self.activation = HomotopyActivation(nn.ReLU(), s)
         feat = in_dim + (bias == "augment")
         self.w = nn.Parameter(torch.randn(width, feat, generator=generator, dtype=dtype))
@@ -70,9 +67,9 @@ class TwoLayerNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Network output of shape (n,) for inputs of shape (n, in_dim)."""
         xt = self.features(x)
-        if self.kernel == "autograd":
+        if self.slopes == "autograd":
             return (self.activation(xt @ self.w.T) @ self.a) * self.scale
-        if self.kernel == "sorted" and self.in_dim == 1:  # a population of one
+        if self.slopes == "sorted":  # a population of one
             s = torch.tensor([self.s], dtype=self.w.dtype, device=self.w.device)
             slopes_v = sorted_product(xt[None], self.w[None], (self.a[:, None] * self.w)[None], s)[0]
         else:
@@ -89,11 +86,10 @@ def init_seed(width: int, seed: int) -> int:
     return int(np.random.SeedSequence((seed, width)).generate_state(1, np.uint64)[0])
 
 
-def initial_network(in_dim: int, width: int, seed: int, training: dict, s: float = 1.0) -> TwoLayerNet:
-    """The network a run of this width and seed starts from (``training``: the config's
-    training block: bias, dtype, kernel, chunk); the one place both training and the theory
-    checks build it."""
+def initial_network(in_dim: int, width: int, seed: int, numerics: Numerics = Numerics(),
+                    s: float = 1.0) -> TwoLayerNet:
+    """The network a run of this width and seed starts from (bias, dtype, slopes and chunk
+    from ``numerics``); the one place both training and the theory checks build it."""
     generator = torch.Generator().manual_seed(init_seed(width, seed))
-    return TwoLayerNet(in_dim, width, s=s, bias=training["bias"], generator=generator,
-                       dtype=DTYPES[training["dtype"]], kernel=training["kernel"],
-                       chunk=training["chunk"])
+    return TwoLayerNet(in_dim, width, s=s, bias=numerics.bias, generator=generator, dtype=DTYPES[numerics.dtype],
+                       slopes=numerics.slopes, chunk=numerics.chunk)

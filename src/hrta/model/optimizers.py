@@ -5,38 +5,39 @@ count and state per member)."""
 import numpy as np
 import torch
 
+from hrta.model.run import Optimizer
+
 ALGORITHMS = ("adam", "gd")
 DECAYS = ("none", "step", "exponential")
 
 
-def make_optimizer(params, cfg: dict) -> torch.optim.Optimizer:
+def make_optimizer(params, setting: Optimizer) -> torch.optim.Optimizer:
     """Adam or plain gradient descent (SGD without momentum on the full batch)."""
-    if cfg["algorithm"] == "adam":
-        return torch.optim.Adam(params, lr=cfg["lr"])
-    if cfg["algorithm"] == "gd":
-        return torch.optim.SGD(params, lr=cfg["lr"])
-    raise ValueError(f"optimizer algorithm must be one of {ALGORITHMS}, got {cfg['algorithm']!r}")
+    if setting.algorithm == "adam":
+        return torch.optim.Adam(params, lr=setting.lr)
+    if setting.algorithm == "gd":
+        return torch.optim.SGD(params, lr=setting.lr)
+    raise ValueError(f"optimizer algorithm must be one of {ALGORITHMS}, got {setting.algorithm!r}")
 
 
-def make_lr_scheduler(optimizer, cfg: dict):
+def make_lr_scheduler(optimizer, setting: Optimizer):
     """Per-epoch learning-rate decay: none, step (gamma every step_size) or exponential."""
-    decay = cfg.get("decay", {"kind": "none"})
-    kind = decay.get("kind", "none")
-    if kind == "none":
+    decay = setting.decay
+    if decay.kind == "none":
         return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0)
-    if kind == "step":
-        return torch.optim.lr_scheduler.StepLR(optimizer, decay["step_size"], decay["gamma"])
-    if kind == "exponential":
-        return torch.optim.lr_scheduler.ExponentialLR(optimizer, decay["gamma"])
-    raise ValueError(f"decay kind must be one of {DECAYS}, got {kind!r}")
+    if decay.kind == "step":
+        return torch.optim.lr_scheduler.StepLR(optimizer, decay.step_size, decay.gamma)
+    if decay.kind == "exponential":
+        return torch.optim.lr_scheduler.ExponentialLR(optimizer, decay.gamma)
+    raise ValueError(f"decay kind must be one of {DECAYS}, got {decay.kind!r}")
 
 
-def learning_rates(cfg: dict, epochs: int) -> np.ndarray:
-    """The learning rate of every epoch under an optimizer config, as torch's schedulers
+def learning_rates(setting: Optimizer, epochs: int) -> np.ndarray:
+    """The learning rate of every epoch under an optimizer setting, as torch's schedulers
     give it to a run trained alone (a dummy parameter is stepped through them)."""
     param = torch.zeros(1, requires_grad=True)
-    opt = make_optimizer([param], cfg)
-    sched = make_lr_scheduler(opt, cfg)
+    opt = make_optimizer([param], setting)
+    sched = make_lr_scheduler(opt, setting)
     out = np.empty(epochs)
     for k in range(epochs):
         out[k] = sched.get_last_lr()[0]

@@ -6,8 +6,8 @@ parameter s[k]. Members never mix: every operation is per member (batched matrix
 and elementwise operations), so the sum of the members' losses has, for each member's
 parameters, exactly that member's gradient.
 
-With ``kernel="sorted"`` and one input coordinate these products are prefix sums over the
-sorted inputs (hrta.model.sorted_slopes); with more coordinates, or ``kernel="fused"``, the
+With ``slopes="sorted"`` and one input coordinate these products are prefix sums over the
+sorted inputs (hrta.model.sorted_slopes); with more coordinates, or ``slopes="fused"``, the
 output and its derivatives are products with the per-member
 slope matrices S_k = slope_{s_k}(x~_k w_k^T), formed a group of members at a time so that at
 most ``chunk`` elements of them exist at once (one member in row chunks when its own
@@ -106,7 +106,7 @@ class PopulationNet(Population):
     """K stacked two-layer homotopy networks of one width: w (K, m, p), a (K, m), s (K,).
 
     Built from the members' own initial networks (``TwoLayerNet``), which must share width,
-    input dimension, bias mode, dtype, kernel and chunk. ``forward`` takes inputs shared by
+    input dimension, bias mode, dtype, slope method and chunk. ``forward`` takes inputs shared by
     all members (n, d) or one set per member (K, n, d) and returns outputs (K, n).
     """
 
@@ -114,21 +114,21 @@ class PopulationNet(Population):
         super().__init__(nets)
         first = nets[0]
         for net in nets:
-            same = (net.in_dim, net.width, net.bias, net.kernel, net.chunk, net.w.dtype)
-            if same != (first.in_dim, first.width, first.bias, first.kernel, first.chunk, first.w.dtype):
-                raise ValueError("population members must share in_dim, width, bias, kernel, chunk and dtype")
+            same = (net.in_dim, net.width, net.bias, net.slopes, net.chunk, net.w.dtype)
+            if same != (first.in_dim, first.width, first.bias, first.slopes, first.chunk, first.w.dtype):
+                raise ValueError("population members must share in_dim, width, bias, slopes, chunk and dtype")
         self.in_dim, self.width = first.in_dim, first.width
-        self.kernel, self.chunk, self.scale = first.kernel, first.chunk, first.scale
+        self.slopes, self.chunk, self.scale = first.slopes, first.chunk, first.scale
         self.w = nn.Parameter(torch.stack([net.w.detach() for net in nets]))
         self.a = nn.Parameter(torch.stack([net.a.detach() for net in nets]))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         xt = self.features(x)
-        if self.kernel == "autograd":
+        if self.slopes == "autograd":
             z = torch.bmm(xt, self.w.transpose(1, 2))  # (K, n, m)
             act = homotopy_activation(z, self.s[:, None, None])
             return torch.bmm(act, self.a[:, :, None])[..., 0] * self.scale
-        if self.kernel == "sorted" and self.in_dim == 1:
+        if self.slopes == "sorted":
             v = sorted_product(xt, self.w, self.a[:, :, None] * self.w, self.s)
         else:
             v = PopulationSlopeProduct.apply(xt.detach(), self.w.detach(), self.a[:, :, None] * self.w,

@@ -74,6 +74,29 @@ class Schedule:
         self.total = start
         self.switches = frozenset(b for i, b in enumerate(self.boundaries) if i and stages[i].s != stages[i - 1].s)
 
+    def _key(self) -> tuple:
+        return self.stages, self.unit, self.reset_at_switch
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Schedule) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        """Deterministic (Snakemake compares a rule's parameters by their repr)."""
+        stages = ", ".join(f"({st.s!r}, {st.length!r})" for st in self.stages)
+        return f"Schedule([{stages}], unit={self.unit!r}, reset_at_switch={self.reset_at_switch!r})"
+
+    def as_list(self) -> list[dict]:
+        """The stages as config data, [{s, <unit>}, ...]."""
+        return [{"s": st.s, self.unit: st.length} for st in self.stages]
+
+    @property
+    def s_values(self) -> list[float]:
+        """Every s the schedule visits, in order of first use."""
+        return list(dict.fromkeys(st.s for st in self.stages))
+
     def stage_at(self, t: int) -> int:
         """Index of the stage in force at position t (0-based); the last stage's afterwards."""
         return bisect.bisect_right(self.boundaries, t) - 1 if t >= 0 else 0

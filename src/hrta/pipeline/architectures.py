@@ -14,27 +14,25 @@ units of its kernel's limit, not its raw value. Imports no torch.
 
 import copy
 
+from hrta.model.run import Network
 from hrta.pipeline.errors import ConfigError, by_name
+from hrta.pipeline.grid import visited_s
 
 KEY = "architecture"  # generated experiments carry {source, base, depth} under this key
 
 
 def experiment_name(source: str, network: dict) -> str:
     """'sin1d_tanh_L1', 'sin3d_relu_L3': the generated experiment (and figure) of a network."""
-    return f"{source}_{network_label(network)}"
+    return f"{source}_{_slug(network)}"
 
 
-def network_label(network: dict) -> str:
-    """'tanh_L1': the network's name, as hrta.theory.beyond.label gives it."""
-    return f"{network['base']}_L{network['depth']}"
+def _slug(network: dict) -> str:
+    """'tanh_L1': the network's name (hrta.model.run.Network.slug, as hrta.theory.beyond names it)."""
+    return Network(network["base"], network["depth"]).slug
 
 
 def _selected(items: list[dict], names, key: str) -> list[dict]:
     return copy.deepcopy(items if names is None else [by_name(items, n, key) for n in names])
-
-
-def _visited_s(methods: list[dict]) -> list[float]:
-    return sorted({st["s"] for m in methods for st in m["schedule"]})
 
 
 def expand(config: dict) -> None:
@@ -62,6 +60,7 @@ def expand(config: dict) -> None:
             config["experiments"][generated] = {
                 "problem": copy.deepcopy(source["problem"]), "data_seed": source["data_seed"],
                 "widths": list(net["widths"]), "seeds": list(block["seeds"]), "eval_every": source["eval_every"],
+                "epochs": source["epochs"],
                 "figures": [{"name": generated, "metrics": ["loss", "test_error"]}],
                 "optimizers": optimizers, "methods": copy.deepcopy(methods),
                 KEY: {"source": name, "base": net["base"], "depth": int(net["depth"])},
@@ -73,7 +72,7 @@ def _optimizer(opt: dict, source: str, net: dict, methods, block: dict, config: 
     if opt["algorithm"] != "gd":
         return opt
     beyond = config["theory"].get("beyond")
-    label = network_label(net)
+    label = _slug(net)
     networks = [] if beyond is None else (
         [f"relu_L{d}" for d in beyond["relu_depths"]] + [f"{b}_L1" for b in beyond["smooth_bases"]])
     if label not in networks:
@@ -86,16 +85,10 @@ def _optimizer(opt: dict, source: str, net: dict, methods, block: dict, config: 
                           f" {source}, above theory.beyond.max_points = {beyond['max_points']}"
                           " (expected: list only adam here, or raise max_points)")
     out = {k: v for k, v in opt.items() if k != "lr"}
-    return out | {"stability_fraction": block["gd_stability_fraction"], "stability_s": _visited_s(methods),
-                  "kernel": {"experiment": source, "network": label}}
+    return out | {"stability_fraction": block["gd_stability_fraction"], "stability_s": visited_s(methods),
+                  "limit_from": [source, label]}
 
 
 def generated(config: dict) -> list[str]:
     """The generated experiments, in config order."""
     return [name for name, exp in config["experiments"].items() if KEY in exp]
-
-
-def network_coords(spec: dict) -> dict:
-    """{base, depth} of a run spec's network: two-layer ReLU when it has none."""
-    net = spec.get("network") or {"base": "relu", "depth": 1}
-    return {"base": net["base"], "depth": int(net["depth"])}

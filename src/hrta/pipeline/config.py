@@ -8,13 +8,12 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from hrta.model.schedule import Schedule
-from hrta.pipeline import architectures, regimes
+from hrta.pipeline import architectures, methods, regimes
 from hrta.pipeline.errors import ConfigError, by_name
 from hrta.problems import make_problem
 
 METRICS = ("loss", "test_error")  # what a figure row can show (history variables)
-THEORY_FIGURES = ("theorem1", "kernel_regime", "kernel_widths")  # figure stems of the theory rules
+THEORY_FIGURES = ("theorem1", "linearised", "kernel_limit")  # figure stems of the theory rules
 
 
 def _key(path) -> str:
@@ -50,6 +49,9 @@ def validate(config: dict, schema_path) -> dict:
                           f" (expected: {_expected(err)})")
     for name, exp in config["experiments"].items():
         exp.setdefault("figures", [{"name": name, "metrics": list(METRICS)}])
+        methods.explicit(exp, config["method_sets"], f"experiments.{name}")
+    for name, exp in config["real_data"].items():
+        methods.explicit(exp, config["method_sets"], f"real_data.{name}")
     check_regimes(config)
     regimes.expand(config)
     architectures.expand(config)
@@ -119,37 +121,32 @@ def check_real_data(config: dict, figures: dict) -> None:
 
 
 def check_methods(exp: dict, base: str) -> None:
-    """An experiment block's method and optimizer names are unique and its schedules valid."""
+    """An experiment block's method and optimizer names are unique (its schedules were
+    checked when made explicit: hrta.pipeline.methods)."""
     for group in ("methods", "optimizers"):
         names = [item["name"] for item in exp[group]]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ConfigError(f"config key '{base}.{group}': duplicate names {dupes}"
                               " (expected: each name once)")
-    for i, method in enumerate(exp["methods"]):
-        try:
-            Schedule(method["schedule"])
-        except ValueError as err:
-            raise ConfigError(f"config key '{base}.methods[{i}].schedule' "
-                              f"({method['name']}): {err}") from None
 
 
 def check_theory(config: dict) -> None:
-    """theory: s_min < s_max; kernel_regime names an experiment and one of its gd optimizers."""
+    """theory: s_min < s_max; linearised names an experiment and one of its gd optimizers."""
     theory = config["theory"]
     if theory["s_min"] >= theory["s_max"]:
         raise ConfigError(f"config key 'theory.s_max': {theory['s_max']} is not above s_min"
                           f" {theory['s_min']} (expected: s_min < s_max)")
-    choice = theory.get("kernel_regime")
+    choice = theory.get("linearised")
     if choice is None:
         return
     exp = config["experiments"].get(choice["experiment"])
     if exp is None:
-        raise ConfigError(f"config key 'theory.kernel_regime.experiment': no experiment named"
+        raise ConfigError(f"config key 'theory.linearised.experiment': no experiment named"
                           f" {choice['experiment']!r} (expected: one of {sorted(config['experiments'])})")
-    opt = by_name(exp["optimizers"], choice["optimizer"], "theory.kernel_regime.optimizer")
+    opt = by_name(exp["optimizers"], choice["optimizer"], "theory.linearised.optimizer")
     if opt["algorithm"] != "gd":
-        raise ConfigError(f"config key 'theory.kernel_regime.optimizer': {opt['name']!r} uses"
+        raise ConfigError(f"config key 'theory.linearised.optimizer': {opt['name']!r} uses"
                           f" {opt['algorithm']} (expected: an optimizer with algorithm gd)")
 
 
@@ -180,6 +177,28 @@ def read_yaml(config_path) -> dict:
     return raw
 
 
-def load(config_path, schema_path) -> dict:
-    """Read a profile (YAML) and validate it; errors name the file or the key."""
-    return validate(read_yaml(config_path), schema_path)
+def overlay(base: dict, profile: dict) -> dict:
+    """``profile`` applied over ``base``: mappings merge key by key, any other value replaces,
+    and a key set to null (None) is removed."""
+    out = copy.deepcopy(base)
+    for key, value in profile.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = overlay(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def in_force(defaults_path, profile: dict) -> dict:
+    """The config a run uses: the defaults file (config.yaml) with ``profile`` (what
+    --configfile and --config, or a using workflow, give) applied over it."""
+    return overlay(read_yaml(defaults_path), profile)
+
+
+def load(config_path, schema_path, defaults_path=None) -> dict:
+    """Read a profile (YAML), apply it over the defaults file if given, and validate it;
+    errors name the file or the key."""
+    profile = read_yaml(config_path)
+    return validate(in_force(defaults_path, profile) if defaults_path else profile, schema_path)

@@ -1,13 +1,17 @@
-"""The run grid of a validated config: every run, the training jobs that group them, each
-rule's parameters and the path patterns of the files that rules and scripts exchange.
+"""The run grid of a validated config: every run (a typed ``Run``, built here once), the
+training jobs that group them, each rule's parameters and the path patterns of the files
+that rules and scripts exchange.
 
 The one place these are built: the rules call it, and a script run by hand gets the same
 values through its rule (hrta.pipeline.scripts.rule_context). Imports no torch.
 """
 
+import dataclasses
 import itertools
 
-from hrta.pipeline.errors import ConfigError, by_name
+from hrta.model.run import Network, Numerics, Optimizer, Run
+from hrta.model.schedule import Schedule
+from hrta.pipeline.errors import ConfigError
 
 RUN_DIMS = ("optimizer", "method", "width", "seed")  # a run's dims, in file-name and array order
 
@@ -22,73 +26,90 @@ PATHS = {
 }
 
 
-def runs(config: dict):
-    """Every training run of the config as dicts of wildcards, in a stable order."""
-    for exp_name, exp in config["experiments"].items():
-        for opt, method, width, seed in itertools.product(
-                exp["optimizers"], exp["methods"], exp["widths"], exp["seeds"]):
-            yield {"experiment": exp_name, "optimizer": opt["name"], "method": method["name"],
-                   "width": width, "seed": seed}
+def schedule(config: dict, stages: list[dict]) -> Schedule:
+    """A method's stages as the Schedule its runs follow (optimizer state at a switch from
+    ``training.optimizer_state_at_switch``)."""
+    return Schedule(stages, reset_at_switch=config["training"]["optimizer_state_at_switch"] == "reset")
 
 
-def job_name(run: dict, per: list) -> str:
+def visited_s(methods: list[dict]) -> list[float]:
+    """Every s that these methods' schedules visit, sorted."""
+    return sorted({s for m in methods for s in Schedule(m["schedule"]).s_values})
+
+
+def network(exp: dict) -> Network:
+    """The network of an experiment: a generated one's {source, base, depth}, else the paper's."""
+    net = exp.get("architecture")
+    return Network() if net is None else Network(net["base"], int(net["depth"]), net["source"])
+
+
+def experiment_runs(config: dict, name: str) -> list[Run]:
+    """Every run of one experiment, in (optimizer, method, width, seed) order."""
+    exp = config["experiments"][name]
+    numerics, net = Numerics.of(config["training"]), network(exp)
+    methods = [(m["name"], schedule(config, m["schedule"])) for m in exp["methods"]]
+    return [Run(experiment=name, method=method, schedule=sched, optimizer=Optimizer.of(opt), width=int(width),
+                seed=int(seed), problem=exp["problem"], data_seed=exp["data_seed"], eval_every=exp["eval_every"],
+                network=net, numerics=numerics)
+            for opt, (method, sched), width, seed in itertools.product(
+                exp["optimizers"], methods, exp["widths"], exp["seeds"])]
+
+
+def runs(config: dict) -> list[Run]:
+    """Every training run of the config, in a stable order."""
+    return [run for name in config["experiments"] for run in experiment_runs(config, name)]
+
+
+def job_name(run: Run, per: list) -> str:
     """The file stem of the training job holding ``run``: its values of the ``per`` dims,
     e.g. 'adam/m100' for per = [optimizer, width]; 'all' when per is empty."""
-    parts = {"optimizer": run["optimizer"], "method": run["method"],
-             "width": f"m{run['width']}", "seed": f"seed{run['seed']}"}
+    parts = {"optimizer": run.optimizer.name, "method": run.method, "width": f"m{run.width}",
+             "seed": f"seed{run.seed}"}
     return "/".join(parts[d] for d in RUN_DIMS if d in per) or "all"
 
 
 def jobs(config: dict) -> dict:
     """{(experiment, job name): [runs]}: the training jobs of the config, each training its
-    runs one after the other in one process (``training.job_per`` sets the grouping)."""
+    runs in one process (``training.job_per`` sets the grouping)."""
     out = {}
     for run in runs(config):
-        key = (run["experiment"], job_name(run, config["training"]["job_per"]))
-        out.setdefault(key, []).append(run)
+        out.setdefault((run.experiment, job_name(run, config["training"]["job_per"])), []).append(run)
     return out
 
 
-def job_paths(config: dict, kind: str, experiment: str | None = None) -> list[str]:
+def job_runs(all_jobs: dict, experiment: str, job: str, per: list) -> list[Run]:
+    """The runs of one training job; ConfigError listing the jobs if there is no such job."""
+    if (experiment, job) not in all_jobs:
+        names = ", ".join(name for exp, name in all_jobs if exp == experiment)
+        raise ConfigError(f"job {job!r}: not a training job of experiment {experiment!r} "
+                          f"(training.job_per = {per}; jobs: {names})")
+    return all_jobs[experiment, job]
+
+
+def job_paths(all_jobs: dict, kind: str, experiment: str | None = None) -> list[str]:
     """The ``PATHS[kind]`` file of every training job (of one experiment, if given)."""
-    return [PATHS[kind].format(experiment=exp, job=job) for exp, job in jobs(config)
-            if experiment in (None, exp)]
+    return [PATHS[kind].format(experiment=exp, job=job) for exp, job in all_jobs if experiment in (None, exp)]
+
+
+def dataset_config(config: dict, experiment: str) -> dict:
+    """What an experiment's dataset is made from: its name, problem and data seed."""
+    exp = config["experiments"][experiment]
+    return {"experiment": experiment, "problem": exp["problem"], "data_seed": exp["data_seed"]}
+
+
+def spectra_networks(config: dict, experiment: str) -> dict:
+    """What an experiment's NTK spectra are computed for: its finite networks (widths,
+    seeds, numerics) and every s its schedules visit."""
+    exp = config["experiments"][experiment]
+    return {"experiment": experiment, "widths": list(exp["widths"]), "seeds": list(exp["seeds"]),
+            "s": visited_s(exp["methods"]), "numerics": dataclasses.asdict(Numerics.of(config["training"]))}
 
 
 def experiment_config(config: dict, experiment: str) -> dict:
-    """The experiment's block plus its name and the shared training block, as recorded in
+    """The experiment's block plus its name and the numerics its runs share, as recorded in
     the provenance of its outputs."""
     return {"experiment": experiment, **config["experiments"][experiment],
-            "training": config["training"]}
-
-
-def run_spec(config: dict, experiment: str, optimizer: str, method: str, width: int,
-             seed: int) -> dict:
-    """Everything that determines one training run, as plain JSON-able data."""
-    exp = config["experiments"][experiment]
-    network = {"network": {k: exp["architecture"][k] for k in ("base", "depth")}} if "architecture" in exp else {}
-    return network | {
-        "experiment": experiment,
-        "problem": exp["problem"],
-        "data_seed": exp["data_seed"],
-        "width": int(width),
-        "seed": int(seed),
-        "method": method,
-        "schedule": by_name(exp["methods"], method, f"experiments.{experiment}.methods")["schedule"],
-        "optimizer": by_name(exp["optimizers"], optimizer, f"experiments.{experiment}.optimizers"),
-        "eval_every": exp["eval_every"],
-        "training": config["training"],
-    }
-
-
-def job_specs(config: dict, experiment: str, job: str) -> list[dict]:
-    """The run specs of one training job; ConfigError listing the jobs if there is no such job."""
-    grid = jobs(config)
-    if (experiment, job) not in grid:
-        names = ", ".join(name for exp, name in grid if exp == experiment)
-        raise ConfigError(f"job {job!r}: not a training job of experiment {experiment!r} "
-                          f"(training.job_per = {config['training']['job_per']}; jobs: {names})")
-    return [run_spec(config, **run) for run in grid[experiment, job]]
+            "numerics": dataclasses.asdict(Numerics.of(config["training"]))}
 
 
 def figures(config: dict) -> dict:
@@ -97,34 +118,31 @@ def figures(config: dict) -> dict:
             for name, exp in config["experiments"].items() for fig in exp["figures"]}
 
 
-def kernel_width_specs(config: dict) -> list[dict]:
-    """Run specs of the kernel-limit series: theory.kernel_regime's experiment and optimizer,
-    every width, method and seed."""
-    choice = config["theory"]["kernel_regime"]
-    return [run_spec(config, **r) for r in runs(config)
-            if r["experiment"] == choice["experiment"] and r["optimizer"] == choice["optimizer"]]
-
-
-def kernel_regime_specs(config: dict) -> list[dict]:
-    """Run specs of the kernel-regime comparison: the kernel-limit series at the experiment's
-    largest width."""
-    specs = kernel_width_specs(config)
-    width = max(spec["width"] for spec in specs)
-    return [spec for spec in specs if spec["width"] == width]
+def linearised_runs(config: dict, largest_only: bool) -> list[Run]:
+    """Runs of the linearised-network comparison: theory.linearised's experiment and
+    optimizer, every method and seed, at every width or only the largest."""
+    choice = config["theory"]["linearised"]
+    out = [r for r in experiment_runs(config, choice["experiment"]) if r.optimizer.name == choice["optimizer"]]
+    if largest_only:
+        out = [r for r in out if r.width == max(run.width for run in out)]
+    return out
 
 
 def real_data_config(config: dict, name: str) -> dict:
-    """A real-data experiment's block plus its name and the shared training block, as
-    recorded in the provenance of its aggregate."""
-    return {"experiment": name, **config["real_data"][name], "training": config["training"]}
+    """A real-data experiment's block plus its name and numerics, as recorded in the
+    provenance of its aggregate."""
+    return {"experiment": name, **config["real_data"][name],
+            "numerics": dataclasses.asdict(Numerics.of(config["training"]))}
 
 
-def real_data_specs(config: dict, name: str) -> list[dict]:
-    """The run specs of a real-data experiment (real_data.<name>): every optimizer, method,
-    width and seed, in that order (hrta.training.real_data.train takes one)."""
+def real_data_runs(config: dict, name: str) -> list[Run]:
+    """The runs of a real-data experiment (real_data.<name>): every optimizer, method, width
+    and seed, in that order; the problem is the bundled dataset with its split."""
     exp = config["real_data"][name]
-    return [{"experiment": name, "width": int(width), "seed": int(seed), "method": method["name"],
-             "schedule": method["schedule"], "optimizer": opt, "eval_every": exp["eval_every"],
-             "training": config["training"]}
+    numerics = Numerics.of(config["training"])
+    problem = {"dataset": exp["dataset"], "held_out": exp["held_out"]}
+    return [Run(experiment=name, method=method["name"], schedule=schedule(config, method["schedule"]),
+                optimizer=Optimizer.of(opt), width=int(width), seed=int(seed), problem=problem,
+                data_seed=exp["data_seed"], eval_every=exp["eval_every"], numerics=numerics)
             for opt, method, width, seed in itertools.product(exp["optimizers"], exp["methods"], exp["widths"],
                                                               exp["seeds"])]

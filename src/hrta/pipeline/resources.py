@@ -10,7 +10,7 @@ results; override them per rule with ``--set-resources train:runtime=...``.
 import math
 import os
 
-from hrta.model.schedule import Schedule
+from hrta.model.run import Run
 from hrta.pipeline import grid
 from hrta.pipeline.config import ConfigError
 from hrta.training.populations import population_bytes, populations
@@ -25,23 +25,22 @@ THEORY_GRAMS = 16          # n x n float64 matrices alive at once in the NTK spe
 THEORY_JACOBIANS = 4       # n x m float64 matrices of the empirical NTK at initialisation
 
 
-def _sizes(spec: dict) -> tuple[int, int, int, int]:
+def _sizes(run: Run) -> tuple[int, int, int, int]:
     """(n, n', m, p): p the features per training point and width unit, with a deep network's
     further layers counted as m features each."""
-    problem = spec["problem"]
-    features = problem["dim"] + (spec["training"]["bias"] == "augment")
-    if spec.get("network") is not None:
-        features += (spec["network"]["depth"] - 1) * spec["width"]
-    return problem["n_train"], problem["n_test"], spec["width"], features
+    problem = run.problem
+    features = problem["dim"] + (run.numerics.bias == "augment") + (run.network.depth - 1) * run.width
+    return problem["n_train"], problem["n_test"], run.width, features
 
 
-def _groups(specs: list[dict]) -> list[list[dict]]:
-    return [[specs[i] for i in group] for group in populations(specs)]
+def _groups(runs: list[Run], limit_mb: int) -> list[list[Run]]:
+    return [[runs[i] for i in group] for group in populations(runs, limit_mb)]
 
 
-def mem_mb(specs: list[dict]) -> int:
-    """Memory (MB): the process plus the bound of the job's largest population."""
-    return PROCESS_MB + math.ceil(max(population_bytes(g[0], len(g)) for g in _groups(specs)) / MB)
+def mem_mb(runs: list[Run], limit_mb: int) -> int:
+    """Memory (MB): the process plus the bound of the job's largest population (populations
+    split under ``limit_mb``, training.population_mb)."""
+    return PROCESS_MB + math.ceil(max(population_bytes(g[0], len(g)) for g in _groups(runs, limit_mb)) / MB)
 
 
 def theory_mb(config: dict, experiment: str) -> int:
@@ -66,9 +65,9 @@ def check_memory(config: dict) -> None:
     is estimated to need more memory than ``limits.memory_mb`` allows; names the key."""
     limit = memory_limit_mb(config)
     need = {}
-    for (exp, job) in grid.jobs(config):
+    for (exp, job), runs in grid.jobs(config).items():
         key = f"experiments.{exp}.widths"
-        est = mem_mb(grid.job_specs(config, exp, job))
+        est = mem_mb(runs, config["training"]["population_mb"])
         if est > need.get(key, (0, ""))[0]:
             need[key] = (est, f"training job {exp}/{job}")
     for exp in config["experiments"]:
@@ -84,17 +83,16 @@ def check_memory(config: dict) -> None:
                 "or raise limits.memory_mb")
 
 
-def runtime_min(specs: list[dict]) -> int:
+def runtime_min(runs: list[Run], limit_mb: int) -> int:
     """Time limit (minutes): start-up plus, for every population, epochs x (step overhead +
     the full-batch work of all its members)."""
     total = 0.0
-    for group in _groups(specs):
+    for group in _groups(runs, limit_mb):
         n, _, m, p = _sizes(group[0])
-        epochs = Schedule(group[0]["schedule"]).total
-        total += epochs * (EPOCH_S + ELEMENT_S * len(group) * n * m * p)
+        total += group[0].epochs * (EPOCH_S + ELEMENT_S * len(group) * n * m * p)
     return START_MIN + math.ceil(SAFETY * total / 60)
 
 
-def gpus(specs: list[dict]) -> int:
+def gpus(runs: list[Run]) -> int:
     """GPUs to request: one when training.accelerator is gpu; none for cpu and auto."""
-    return int(specs[0]["training"]["accelerator"] == "gpu")
+    return int(runs[0].numerics.accelerator == "gpu")

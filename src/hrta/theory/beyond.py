@@ -10,6 +10,7 @@ Gram matrix (Weyl). The verdict per part is hrta.theory.spectra.monotone_part's.
 import numpy as np
 import xarray as xr
 
+from hrta.model.run import Network
 from hrta.theory.deep_ntk import DEEP_PARTS, deep_relu_ntk
 from hrta.theory.finite_ntk import empirical_ntk, initial_deep_network
 from hrta.theory.ntk import features
@@ -23,11 +24,6 @@ def networks(beyond: dict) -> list[tuple[str, int]]:
     """(base, depth) of every network of the comparison: ReLU at each depth, then each
     smooth base at depth 1 (two-layer)."""
     return [("relu", int(d)) for d in beyond["relu_depths"]] + [(b, 1) for b in beyond["smooth_bases"]]
-
-
-def label(base: str, depth: int) -> str:
-    """'relu_L2', 'tanh_L1': the network's coordinate value."""
-    return f"{base}_L{depth}"
 
 
 def s_grid(beyond: dict) -> np.ndarray:
@@ -89,7 +85,7 @@ def experiment_spectra(x_all: np.ndarray, beyond: dict, bias: str, subsample_see
          "empirical_lambda_min": (fin_dims, np.array([v[0] for v in fin])),
          "empirical_lambda_max": (fin_dims, np.array([v[1] for v in fin])),
          "n_used": ((), len(x)), "n_train": ((), len(x_all))},
-        coords={"network": [label(*n) for n in nets], "base": ("network", [b for b, _ in nets]),
+        coords={"network": [Network(*n).slug for n in nets], "base": ("network", [b for b, _ in nets]),
                 "depth": ("network", [d for _, d in nets]), "part": list(DEEP_PARTS), "s": grid,
                 "s_empirical": s_emp, "width": np.asarray(widths), "seed": np.asarray(seeds)})
     ds["lambda_min"].attrs["long_name"] = "smallest eigenvalue of the infinite-width Gram matrix"

@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from hrta.model.network import initial_network
+from hrta.model.run import Numerics
 from hrta.theory import ntk
 
 PART_MEANING = {"output": "output layer, λ_a: gradient in the output weights a",
@@ -20,31 +21,30 @@ def subsample(x: np.ndarray, max_points: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(len(x), max_points, replace=False))
 
 
-def s_grid(theory: dict, experiment: dict) -> np.ndarray:
-    """The fine grid of s, plus every s that the experiment's schedules use."""
+def s_grid(theory: dict, used_s) -> np.ndarray:
+    """The fine grid of s, plus every s that the experiment's schedules use (``used_s``)."""
     grid = np.linspace(theory["s_min"], theory["s_max"], theory["s_points"])
-    used = [st["s"] for m in experiment["methods"] for st in m["schedule"]]
-    return np.union1d(np.round(grid, 12), used)
+    return np.union1d(np.round(grid, 12), list(used_s))
 
 
-def spectra(dataset: xr.Dataset, experiment: dict, training: dict, theory: dict) -> xr.Dataset:
+def spectra(dataset: xr.Dataset, widths: list, seeds: list, used_s: list, numerics: Numerics,
+            theory: dict) -> xr.Dataset:
     """lambda_min and lambda_max of each NTK part against s on the training inputs.
 
-    Analytic (infinite width) on the fine grid; empirical at initialisation for every
-    width and seed of the experiment on the coarser grid ``theory['empirical_s']``.
+    Analytic (infinite width) on the fine grid plus ``used_s``; empirical at initialisation
+    for every width and seed on the coarser grid ``theory['empirical_s']``.
     """
     x_all = dataset["x_train"].values
     keep = subsample(x_all, theory["max_points"], theory["subsample_seed"])
     x = x_all[keep]
-    grid = s_grid(theory, experiment)
-    basis = ntk.analytic_basis(x, training["bias"])
+    grid = s_grid(theory, used_s)
+    basis = ntk.analytic_basis(x, numerics.bias)
     analytic = np.array([ntk.spectrum(basis.part(p), grid) for p in ntk.PARTS])  # part, 2, s
     s_emp = np.asarray(theory["empirical_s"], dtype=np.float64)
-    widths, seeds = experiment["widths"], experiment["seeds"]
     emp = np.empty((len(widths), len(seeds), len(ntk.PARTS), 2, len(s_emp)))
     for i, width in enumerate(widths):
         for j, seed in enumerate(seeds):
-            net = initial_network(x.shape[1], width, seed, training)
+            net = initial_network(x.shape[1], width, seed, numerics)
             fin = ntk.empirical_basis(net, x)
             for k, part in enumerate(ntk.PARTS):
                 kern = fin.part(part)

@@ -17,7 +17,8 @@ def reset_optimizer_state(optimizer) -> None:
 class HomotopySchedule(L.Callback):
     """Raise s in stages during ``Trainer.fit``: ``stages`` are (s, length) pairs or
     {s, epochs} / {s, steps} mappings, the length counting ``unit`` ('epochs', or 'steps':
-    optimizer steps, ``trainer.global_step``), s non-decreasing in (0, 2).
+    optimizer steps, ``trainer.global_step``), s non-decreasing in (0, 2); or a
+    ``hrta.model.schedule.Schedule`` (its own unit and reset then apply).
 
     At the start of training every homotopy activation of the LightningModule gets the s of
     the current position (stage 0, or a resumed fit's stage); at each switch (the first
@@ -30,7 +31,7 @@ class HomotopySchedule(L.Callback):
 
     def __init__(self, stages, unit: str = "epochs", reset_optimizer: bool = False,
                  log_name: str | None = "homotopy_s"):
-        self.schedule = Schedule(stages, unit, reset_at_switch=reset_optimizer)
+        self.schedule = stages if isinstance(stages, Schedule) else Schedule(stages, unit, reset_optimizer)
         self.log_name = log_name
         self._last = None  # the position handled last (a step's batches share one global_step)
 

@@ -17,7 +17,7 @@ layer's training activations and the test evaluation's.
 Free of torch, so that the pipeline can size a job's resources from it.
 """
 
-from hrta.model.schedule import Schedule
+from hrta.model.run import Run, slope_method
 
 PARAM_COPIES = 8           # parameters, gradients, two Adam moments, temporaries of the update
 POINT_COPIES = 16          # per-member inputs, outputs and their gradients (Ritz: second order)
@@ -28,41 +28,40 @@ KINK_BYTES = 48            # per member and neuron, sorted kernel: int64 ranks a
 ITEM_BYTES = {"float32": 4, "float64": 8}
 
 
-def population_key(spec: dict) -> tuple:
+def population_key(run: Run) -> tuple:
     """Runs with the same key may train as one population."""
-    network = spec.get("network") or {}
-    return (spec["width"], spec["optimizer"]["algorithm"], Schedule(spec["schedule"]).total,
-            spec["eval_every"], network.get("base", "relu"), network.get("depth", 1))
+    return run.width, run.optimizer.algorithm, run.epochs, run.eval_every, run.network.base, run.network.depth
 
 
-def population_bytes(spec: dict, members: int) -> int:
-    """The memory bound (bytes) of a population of ``members`` runs like ``spec`` (module docstring)."""
-    problem, training = spec["problem"], spec["training"]
-    n, n_test, m = problem["n_train"], problem["n_test"], spec["width"]
-    p = problem["dim"] + (training["bias"] == "augment")
-    item = ITEM_BYTES[training["dtype"]]
-    if spec.get("network") is not None:
-        depth = spec["network"]["depth"]
+def population_bytes(run: Run, members: int) -> int:
+    """The memory bound (bytes) of a population of ``members`` runs like ``run`` (module docstring)."""
+    problem, numerics = run.problem, run.numerics
+    n, n_test, m = problem["n_train"], problem["n_test"], run.width
+    p = problem["dim"] + (numerics.bias == "augment")
+    item = ITEM_BYTES[numerics.dtype]
+    if not run.network.is_paper:
+        depth = run.network.depth
         params = m * p + (depth - 1) * m * m + m
         return item * members * (PARAM_COPIES * params + TENSOR_COPIES * n * m * depth + LAYER_COPIES * n_test * m)
-    if training["kernel"] == "autograd":
+    slopes = slope_method(numerics.slopes, problem["dim"])
+    if slopes == "autograd":
         return item * TENSOR_COPIES * members * (n + n_test) * m * p
     fused = item * (PARAM_COPIES * members * m * (p + 1) + POINT_COPIES * members * (n + n_test) * p)
-    if training["kernel"] == "sorted" and problem["dim"] == 1:
+    if slopes == "sorted":
         return fused + KINK_BYTES * members * m
-    return fused + item * SLOPE_COPIES * training["chunk"]
+    return fused + item * SLOPE_COPIES * numerics.chunk
 
 
-def populations(specs: list[dict]) -> list[list[int]]:
-    """Indices of ``specs`` grouped into populations, in order of first appearance."""
+def populations(runs: list[Run], limit_mb: int) -> list[list[int]]:
+    """Indices of ``runs`` grouped into populations, in order of first appearance, none
+    with a memory bound above ``limit_mb`` (training.population_mb)."""
     groups = {}
-    for i, spec in enumerate(specs):
-        groups.setdefault(population_key(spec), []).append(i)
+    for i, run in enumerate(runs):
+        groups.setdefault(population_key(run), []).append(i)
     out = []
     for group in groups.values():
-        spec, limit = specs[group[0]], specs[group[0]]["training"]["population_mb"] * 2**20
         size = len(group)
-        while size > 1 and population_bytes(spec, size) > limit:
+        while size > 1 and population_bytes(runs[group[0]], size) > limit_mb * 2**20:
             size -= 1
         out += [group[i:i + size] for i in range(0, len(group), size)]
     return out

@@ -14,7 +14,7 @@ import time
 import lightning as L
 import numpy as np
 
-from hrta.model.schedule import Schedule
+from hrta.model.run import Run
 
 LOG = logging.getLogger("hrta.training")
 
@@ -27,28 +27,22 @@ def log_to(stream) -> None:
     LOG.setLevel(logging.INFO)
 
 
-def run_name(spec: dict) -> str:
-    """'<experiment> <optimizer> <method> m=<width> seed=<seed>' of a run spec."""
-    return (f"{spec['experiment']} {spec['optimizer']['name']} {spec['method']} m={spec['width']}"
-            f" seed={spec['seed']}")
-
-
-def log_start(specs: list[dict], index: int, count: int) -> None:
+def log_start(runs: list[Run], index: int, count: int) -> None:
     """The start of population ``index`` (0-based) of ``count`` and of each of its runs."""
-    first = specs[0]
-    LOG.info("population %d/%d: %d runs, width %d, %s, %d epochs", index + 1, count, len(specs),
-             first["width"], first["optimizer"]["algorithm"], Schedule(first["schedule"]).total)
-    for k, spec in enumerate(specs):
-        LOG.info("start %s (population %d, member %d/%d)", run_name(spec), index + 1, k + 1, len(specs))
+    first = runs[0]
+    LOG.info("population %d/%d: %d runs, width %d, %s, %d epochs", index + 1, count, len(runs),
+             first.width, first.optimizer.algorithm, first.epochs)
+    for k, run in enumerate(runs):
+        LOG.info("start %s (population %d, member %d/%d)", run.name, index + 1, k + 1, len(runs))
 
 
-def log_end(spec: dict, history, wall_s: float, members: int) -> None:
+def log_end(run: Run, history, wall_s: float, members: int) -> None:
     """The end of a run: its final loss, whether it diverged, its share of the population's seconds."""
     if int(history["diverged"]):
         outcome = f"diverged at epoch {int(history['diverged_epoch'])}"
     else:
         outcome = f"final loss {float(history['final_loss']):.4e}"
-    LOG.info("end %s: %s, %.1f s (population %.1f s / %d runs)", run_name(spec), outcome,
+    LOG.info("end %s: %s, %.1f s (population %.1f s / %d runs)", run.name, outcome,
              wall_s / members, wall_s, members)
 
 

@@ -4,7 +4,7 @@ homotopized (``hrta.homotopize``), trained by an ordinary LightningModule with t
 
 Full batch: one optimizer step per epoch on the whole training split, cross-entropy loss;
 the held-out error (1 - accuracy) is evaluated every ``eval_every`` epochs. A run's history
-has the form of the two-layer runs' (hrta.training.run.history), so the aggregate, Table 1
+has the form of the two-layer runs' (hrta.training.history), so the aggregate, Table 1
 and the claims read it as one more experiment.
 """
 
@@ -22,9 +22,10 @@ from torch.nn import functional as F
 from hrta.model.homotopy import homotopize, homotopy_activations
 from hrta.model.network import DTYPES
 from hrta.model.optimizers import make_lr_scheduler, make_optimizer
-from hrta.model.schedule import Schedule
+from hrta.model.run import Optimizer, Run
 from hrta.training.callback import HomotopySchedule
-from hrta.training.run import describe_run, method_facts, plain_trainer, quiet_lightning
+from hrta.training.history import describe_run, method_facts
+from hrta.training.trainer import plain_trainer, quiet_lightning
 
 
 def mlp(n_in: int, width: int, n_out: int, seed: int) -> nn.Sequential:
@@ -60,7 +61,7 @@ class Classifier(L.LightningModule):
     of the network's homotopy activations at every epoch, and the held-out error at
     ``eval_epochs``. A non-finite loss stops the fit and is recorded."""
 
-    def __init__(self, net: nn.Module, data: dict, optimizer: dict, epochs: int, eval_every: int):
+    def __init__(self, net: nn.Module, data: dict, optimizer: Optimizer, epochs: int, eval_every: int):
         super().__init__()
         self.net, self.optimizer_cfg, self.epochs, self.eval_every = net, optimizer, epochs, eval_every
         for key, value in data.items():  # buffers: they follow the module to its device
@@ -115,38 +116,36 @@ def tensors(dataset: xr.Dataset, dtype: str) -> dict:
             for k in ("x_train", "y_train", "x_test", "y_test")}
 
 
-def train(dataset: xr.Dataset, spec: dict) -> xr.Dataset:
-    """Train one run; its history. ``spec`` holds experiment, width, seed, method, schedule
-    (list of {s, epochs}), optimizer, eval_every and the training block (dtype, accelerator,
-    optimizer_state_at_switch). Torch's thread count is the caller's."""
-    training = spec["training"]
-    data = tensors(dataset, training["dtype"])
-    net = mlp(dataset.sizes["feature"], spec["width"], int(dataset.attrs["n_classes"]), spec["seed"])
-    net = net.to(DTYPES[training["dtype"]])
+def train(dataset: xr.Dataset, run: Run) -> xr.Dataset:
+    """Train one run (its width is the MLP's h); its history. Torch's thread count is the
+    caller's."""
+    numerics = run.numerics
+    data = tensors(dataset, numerics.dtype)
+    net = mlp(dataset.sizes["feature"], run.width, int(dataset.attrs["n_classes"]), run.seed)
+    net = net.to(DTYPES[numerics.dtype])
     homotopize(net)  # nn.ReLU -> HomotopyActivation(nn.ReLU()), s = 1: the same function
-    reset = training["optimizer_state_at_switch"] == "reset"
-    callback = HomotopySchedule(spec["schedule"], reset_optimizer=reset, log_name=None)
-    module = Classifier(net, data, spec["optimizer"], callback.schedule.total, spec["eval_every"])
+    callback = HomotopySchedule(run.schedule, log_name=None)
+    module = Classifier(net, data, run.optimizer, run.epochs, run.eval_every)
     with warnings.catch_warnings():
         quiet_lightning()
         warnings.filterwarnings("ignore", message=r"`training_step` returned `None`")  # a diverged run's skip
-        plain_trainer(training, callback.schedule.total, [callback]).fit(module)
-    return history(module, callback.schedule, spec)
+        plain_trainer(numerics.accelerator, numerics.dtype, run.epochs, [callback]).fit(module)
+    return history(module, run)
 
 
-def train_runs(dataset: xr.Dataset, specs: list[dict]) -> list[xr.Dataset]:
+def train_runs(dataset: xr.Dataset, runs: list[Run]) -> list[xr.Dataset]:
     """Train the runs one after the other; print a line per run (final values, seconds)."""
     out = []
-    for i, spec in enumerate(specs):
+    for i, run in enumerate(runs):
         start = time.perf_counter()
-        out.append(train(dataset, spec))
-        print(f"run {i + 1}/{len(specs)} {spec['optimizer']['name']} {spec['method']} h={spec['width']}"
-              f" seed={spec['seed']}: loss {float(out[-1]['final_loss']):.4g}, held-out error"
-              f" {float(out[-1]['final_test_error']):.4g}, {time.perf_counter() - start:.2f} s", flush=True)
+        out.append(train(dataset, run))
+        print(f"run {i + 1}/{len(runs)} {run.optimizer.name} {run.method} h={run.width} seed={run.seed}: loss"
+              f" {float(out[-1]['final_loss']):.4g}, held-out error {float(out[-1]['final_test_error']):.4g},"
+              f" {time.perf_counter() - start:.2f} s", flush=True)
     return out
 
 
-def history(module: Classifier, schedule: Schedule, spec: dict) -> xr.Dataset:
+def history(module: Classifier, run: Run) -> xr.Dataset:
     """The run's record (epoch 0..E, eval_epoch) with its method's and experiment's facts as
     coordinates, as in hrta.training.run.history."""
     diverged = module.diverged_at >= 0
@@ -162,9 +161,9 @@ def history(module: Classifier, schedule: Schedule, spec: dict) -> xr.Dataset:
             "diverged_epoch": ((), np.int64(module.diverged_at)),
         },
         coords={"epoch": np.arange(module.epochs + 1), "eval_epoch": np.array(module.eval_epochs),
-                "experiment": spec["experiment"], "reference_loss": 0.0, "loss_is_gap": False},
+                "experiment": run.experiment, "reference_loss": 0.0, "loss_is_gap": False},
     )
-    ds = ds.assign_coords(method_facts(schedule))
+    ds = ds.assign_coords(method_facts(run.schedule))
     ds["loss"].attrs.update(long_name="cross-entropy training loss",
                             description="mean cross-entropy on the training split at the start of each epoch;"
                                         " entry E is after training")

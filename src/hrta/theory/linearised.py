@@ -1,5 +1,5 @@
-"""The kernel regime: gradient-descent training measured against the prediction of the
-network linearised at its initialisation (switches of s included)."""
+"""Gradient-descent training measured against the prediction of the network linearised at
+its initialisation (the kernel regime; switches of s included)."""
 
 import copy
 
@@ -9,10 +9,10 @@ import xarray as xr
 
 from hrta.model.network import TwoLayerNet, initial_network
 from hrta.model.optimizers import learning_rates
-from hrta.model.schedule import Schedule
+from hrta.model.run import Run
 from hrta.theory import ntk
 
-KERNELS = ("analytic", "empirical")  # theory.kernel_regime.kernel
+NTK_KINDS = ("analytic", "empirical")  # theory.linearised.ntk
 
 
 def network_outputs(net: TwoLayerNet, x, s: float) -> np.ndarray:
@@ -23,31 +23,31 @@ def network_outputs(net: TwoLayerNet, x, s: float) -> np.ndarray:
         return net(torch.as_tensor(np.asarray(x, dtype=np.float64))).numpy()
 
 
-def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str) -> xr.Dataset:
+def linearised(dataset: xr.Dataset, runs: dict, histories: dict, kind: str) -> xr.Dataset:
     """Measured training loss against the linearised (kernel-regime) prediction.
 
-    ``specs`` and ``histories`` map (method, seed) to a run spec and its training history
-    (all of one width and optimizer; the histories' method facts, label and baseline, are
-    carried over). The prediction starts from the run's own initial network:
-    phi_s(theta_0) at each stage's s; its kernel is the analytic infinite-width
-    NTK (kernel 'analytic') or the network's NTK at initialisation ('empirical').
+    ``runs`` and ``histories`` map (method, seed) to a run and its training history (all of
+    one width and optimizer; the histories' method facts, label and baseline, are carried
+    over). The prediction starts from the run's own initial network: phi_s(theta_0) at each
+    stage's s; its NTK is the analytic infinite-width one (``kind`` 'analytic') or the
+    network's at initialisation ('empirical').
     """
-    if kernel not in KERNELS:
-        raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+    if kind not in NTK_KINDS:
+        raise ValueError(f"NTK kind must be one of {NTK_KINDS}, got {kind!r}")
     x, y = dataset["x_train"].values, dataset["y_train"].values
-    methods = list(dict.fromkeys(m for m, _ in specs))
-    seeds = sorted({s for _, s in specs})
-    epochs = max(Schedule(spec["schedule"]).total for spec in specs.values())
+    methods = list(dict.fromkeys(m for m, _ in runs))
+    seeds = sorted({s for _, s in runs})
+    epochs = max(run.epochs for run in runs.values())
     predicted = np.full((len(methods), len(seeds), epochs + 1), np.nan)
     measured = np.full_like(predicted, np.nan)
     limits = {}
-    analytic = ntk.analytic_basis(x, next(iter(specs.values()))["training"]["bias"])
-    for (method, seed), spec in specs.items():
-        schedule = Schedule(spec["schedule"])
-        net = initial_network(x.shape[1], spec["width"], spec["seed"], spec["training"])
-        basis = analytic if kernel == "analytic" else ntk.empirical_basis(net, x)
+    analytic = ntk.analytic_basis(x, next(iter(runs.values())).numerics.bias)
+    for (method, seed), run in runs.items():
+        schedule = run.schedule
+        net = initial_network(x.shape[1], run.width, run.seed, run.numerics)
+        basis = analytic if kind == "analytic" else ntk.empirical_basis(net, x)
         init = {st.s: network_outputs(net, x, st.s) for st in schedule.stages}
-        lrs = learning_rates(spec["optimizer"], schedule.total)
+        lrs = learning_rates(run.optimizer, schedule.total)
         i, j = methods.index(method), seeds.index(seed)
         with np.errstate(over="ignore", invalid="ignore"):  # an unstable lr overflows to inf
             loss = ntk.kernel_prediction(basis, init, y, schedule, lrs)
@@ -57,7 +57,7 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
         for st in schedule.stages:
             lam_max = ntk.extreme_eigenvalues(basis.ntk(st.s))[1]
             limits.setdefault(st.s, []).append(2 * len(y) / lam_max)
-    first = next(iter(specs.values()))
+    first = next(iter(runs.values()))
     ds = xr.Dataset(
         {"measured_loss": (("method", "seed", "epoch"), measured),
          "predicted_loss": (("method", "seed", "epoch"), predicted),
@@ -66,8 +66,8 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
                 "s_stage": list(limits),
                 **{fact: ("method", [histories[m, seeds[0]][fact].values.item() for m in methods])
                    for fact in ("label", "is_baseline")}},
-        attrs={"experiment": first["experiment"], "width": int(first["width"]), "optimizer": first["optimizer"]["name"],
-               "lr": float(first["optimizer"]["lr"]), "kernel": kernel},
+        attrs={"experiment": first.experiment, "width": int(first.width), "optimizer": first.optimizer.name,
+               "lr": float(first.optimizer.lr), "kernel": kind},
     )
     ds["measured_loss"].attrs["long_name"] = "training loss of the trained network"
     ds["predicted_loss"].attrs["long_name"] = "training loss of the network linearised at initialisation"
@@ -76,20 +76,20 @@ def kernel_regime(dataset: xr.Dataset, specs: dict, histories: dict, kernel: str
     return ds
 
 
-def width_series(dataset: xr.Dataset, specs: list[dict], histories: dict, kernel: str) -> xr.Dataset:
-    """Final training loss measured and predicted by the kernel regime at every width:
-    ``specs`` of one optimizer (all widths, methods, seeds), ``histories`` keyed by
+def width_series(dataset: xr.Dataset, runs: list[Run], histories: dict, kind: str) -> xr.Dataset:
+    """Final training loss measured and predicted by the linearised network at every width:
+    ``runs`` of one optimizer (all widths, methods, seeds), ``histories`` keyed by
     (method, width, seed). Dims (width, method, seed); the method facts as coordinates."""
     parts = []
-    for width in sorted({s["width"] for s in specs}):
-        mine = {(s["method"], s["seed"]): s for s in specs if s["width"] == width}
+    for width in sorted({r.width for r in runs}):
+        mine = {(r.method, r.seed): r for r in runs if r.width == width}
         hist = {(m, seed): histories[m, width, seed] for m, seed in mine}
-        ds = kernel_regime(dataset, mine, hist, kernel)
+        ds = linearised(dataset, mine, hist, kind)
         parts.append(xr.Dataset({"measured_final_loss": ds["measured_loss"].isel(epoch=-1, drop=True),
                                  "predicted_final_loss": ds["predicted_loss"].isel(epoch=-1, drop=True)})
                      .expand_dims(width=[width]))
     out = xr.concat(parts, "width")
     out["measured_final_loss"].attrs["long_name"] = "final training loss of the trained network"
     out["predicted_final_loss"].attrs["long_name"] = "final training loss of the network linearised at initialisation"
-    out.attrs.update(experiment=specs[0]["experiment"], optimizer=specs[0]["optimizer"]["name"], kernel=kernel)
+    out.attrs.update(experiment=runs[0].experiment, optimizer=runs[0].optimizer.name, kernel=kind)
     return out
