@@ -1,4 +1,5 @@
 import copy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,9 +27,20 @@ TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "aug
 ADAM = {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "step", "step_size": 50, "gamma": 0.5}}
 
 
-def snakemake(workdir, *args, check_rc=True, timeout=900):
+def workflow_copy(dest) -> Path:
+    """A copy of the workflow's own files (Snakefile, config.yaml, workflow/) in ``dest``, as
+    a checkout elsewhere has them."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "Snakefile", dest)
+    shutil.copy2(ROOT / "config.yaml", dest)
+    shutil.copytree(ROOT / "workflow", dest / "workflow", ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile"):
     """Run the workflow on the CI profile in ``workdir`` with these extra arguments."""
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
            "--configfile", str(CI_PROFILE), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if check_rc and proc.returncode != 0:

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SCHEMA, write_profile
+from conftest import ROOT, SCHEMA, workflow_copy, write_profile
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.pipeline.grid import jobs, runs
 from hrta.pipeline.resources import check_memory
@@ -116,9 +116,12 @@ def _snakemake(workdir, *args):
 @pytest.mark.parametrize("case", sorted(BAD) + sorted(TOO_BIG) + ["malformed yaml"])
 def test_workflow_stops_before_any_job(tmp_path, ci_config, case):
     """The real command line: non-zero exit, the key named, nothing under results/."""
-    if case == "malformed yaml":
-        (tmp_path / "bad.yaml").write_text("training: {threads: 1\nexperiments: [\n")
-        proc, key = _snakemake(tmp_path, "--configfile", str(tmp_path / "bad.yaml")), "bad.yaml"
+    if case == "malformed yaml":  # the defaults file, read by the Snakefile: the error names it
+        checkout = workflow_copy(tmp_path / "checkout")
+        (checkout / "config.yaml").write_text("training: {threads: 1\nexperiments: [\n")
+        proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(checkout / "Snakefile"),
+                               "-d", str(tmp_path), "--cores", "1"], capture_output=True, text=True, timeout=300)
+        key = "config.yaml"
     else:
         mutate, key = {**BAD, **TOO_BIG}[case]
         mutate(ci_config)

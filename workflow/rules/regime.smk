@@ -80,7 +80,7 @@ if LINEARISED:
             pdf="results/figures/kernel_limit.pdf",
             png=report(
                 "results/figures/kernel_limit.png",
-                caption="../report/kernel_widths.rst",
+                caption="../report/kernel_limit.rst",
                 category="Regime maps",
                 labels=report_labels.labels(
                     "Kernel limit",

@@ -101,7 +101,7 @@ if LINEARISED:
             pdf="results/figures/linearised.pdf",
             png=report(
                 "results/figures/linearised.png",
-                caption="../report/kernel_regime.rst",
+                caption="../report/linearised.rst",
                 category="Theory",
                 labels=report_labels.labels(
                     "Kernel regime",
