@@ -4,7 +4,7 @@ matrix stay non-decreasing in s for deep homotopy ReLU networks and for smooth b
 Reads the verdict file's dictionary (workflow/scripts/beyond_verdict.py writes it from
 hrta.theory.beyond.beyond_verdict)."""
 
-from hrta.reporting.numbers import num
+from hrta.reporting.words.format import num
 
 NOT_DECIDABLE = "not decidable at this precision"
 BASE_NAMES = {"relu": "ReLU", "tanh": "tanh", "gelu": "GELU"}

@@ -10,7 +10,7 @@ import math
 import xarray as xr
 
 from hrta.reporting import beyond_markdown, kernel_limit, paired, regime, theorem1_markdown, trend
-from hrta.reporting.numbers import DASH, num
+from hrta.reporting.words.format import DASH, num
 
 SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall",
          trend.KENDALL_DEPTH: "Kendall", None: "none"}

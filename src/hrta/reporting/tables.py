@@ -6,7 +6,7 @@ import pandas as pd
 import xarray as xr
 
 from hrta.reporting.facts import compared_loss, error_label, method_labels
-from hrta.reporting.numbers import column_exponent, mean_sd, power_label
+from hrta.reporting.words.format import column_exponent, mean_sd, power_label
 
 
 def summary(aggregates: dict[str, xr.Dataset]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ hrta.theory.spectra.monotone_verdict and at_s)."""
 
 import math
 
-from hrta.reporting.numbers import num
+from hrta.reporting.words.format import num
 from hrta.theory.spectra import PART_MEANING
 
 ROUNDING = "rounding"
