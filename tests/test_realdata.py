@@ -15,7 +15,8 @@ from hrta.model.homotopy import HomotopyActivation, homotopize
 from hrta.pipeline.aggregate import METHOD_FACTS, combine, with_run_dims
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.problems.bundled import load as load_dataset
-from hrta.reporting import claims, claims_markdown, tables
+from hrta.reporting import claims_markdown, tables
+from hrta.reporting.numbers import claims
 from hrta.training.real_data import mlp, train
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"

@@ -8,7 +8,8 @@ import pytest
 import xarray as xr
 
 from conftest import with_facts
-from hrta.reporting import claims, claims_markdown
+from hrta.reporting import claims_markdown
+from hrta.reporting.numbers import claims
 
 SCHEDULES = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 1.0, "epochs": 5}, {"s": 1.5, "epochs": 5}]}
 

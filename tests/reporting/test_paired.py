@@ -1,4 +1,4 @@
-"""Paired comparison and multiple-testing adjustment (hrta.reporting.paired, issue 16)."""
+"""Paired comparison and multiple-testing adjustment (hrta.reporting.numbers.paired, issue 16)."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hrta.reporting import paired
+from hrta.reporting.numbers import paired
 
 NONE = np.zeros(20, dtype=bool)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
-from hrta.reporting import architectures, claims, claims_markdown
+from hrta.reporting import claims_markdown
 from hrta.reporting.facts import by_experiment
+from hrta.reporting.numbers import architectures, claims
 
 
 def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes: list[str],

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from hrta.reporting.architectures import network
-from hrta.reporting.claims import seed_pairs
 from hrta.reporting.facts import baseline, method_labels
+from hrta.reporting.numbers.architectures import network
+from hrta.reporting.numbers.claims import seed_pairs
 from hrta.reporting.style import TEXT_WIDTH_IN, paper_style, plt, save
 
 ORDER_KEY = {"relu": 0, "tanh": 1, "gelu": 2}

@@ -9,7 +9,8 @@ import math
 
 import xarray as xr
 
-from hrta.reporting import beyond_markdown, kernel_limit, paired, regime, theorem1_markdown, trend
+from hrta.reporting import beyond_markdown, kernel_limit, regime, theorem1_markdown
+from hrta.reporting.numbers import paired, trend
 from hrta.reporting.words.format import DASH, num
 
 SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall",

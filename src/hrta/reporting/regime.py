@@ -3,7 +3,7 @@ s = const throughout; the control against ReLU), adjusted for the number of test
 family, and the heat-map figure.
 
 A cell is one (optimizer = family and learning rate, schedule, switch point, width); its
-test compares the final compared loss over the seeds (hrta.reporting.paired.compare, which
+test compares the final compared loss over the seeds (hrta.reporting.numbers.paired.compare, which
 counts a diverged run as the worst outcome). The three comparisons are three families,
 each adjusted over all of its cells of the map (``regime.adjust``: Holm or BH). A verdict
 holds or is contradicted when the test's own direction says so and the ADJUSTED p-value
@@ -15,8 +15,9 @@ import math
 import numpy as np
 import xarray as xr
 
-from hrta.reporting import paired, style
+from hrta.reporting import style
 from hrta.reporting.facts import compared_loss
+from hrta.reporting.numbers import paired
 
 ADJUST = {"holm": paired.holm, "bh": paired.benjamini_hochberg}
 ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg"}

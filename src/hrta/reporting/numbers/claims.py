@@ -5,7 +5,7 @@ training loss and the final held-out error)?
 Runs are paired by seed (the same seed gives the same initial parameters to every method).
 The loss compared is the final training loss minus the exact solution's (0 for regression,
 E(u*) for a Ritz energy), called the gap. A diverged run (non-finite loss) is never dropped:
-it is the worst outcome inside the rank tests (hrta.reporting.paired, hrta.reporting.trend),
+it is the worst outcome inside the rank tests (hrta.reporting.numbers.paired, hrta.reporting.numbers.trend),
 and a schedule cannot "hold" while it diverged on a seed where ReLU finished. The Markdown
 text is written by hrta.reporting.claims_markdown.
 """
@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-from hrta.reporting import paired, trend
 from hrta.reporting.facts import baseline, compared_loss, method_labels
+from hrta.reporting.numbers import paired, trend
 
 # What C5 compares on real data: the final training loss, as C1, and the final held-out error.
 C5_QUANTITIES = ("final_loss", "final_test_error")
@@ -47,7 +47,7 @@ def _compared(aggregates: dict):
 
 def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int, quantities=("final_loss",)) -> list[dict]:
     """One row per quantity (final_loss: the gap; final_test_error), experiment, optimizer,
-    width and HRTA schedule, compared with ReLU (hrta.reporting.paired.compare), with Holm's
+    width and HRTA schedule, compared with ReLU (hrta.reporting.numbers.paired.compare), with Holm's
     adjustment over all rows."""
     rows = []
     for quantity in quantities:
@@ -65,7 +65,7 @@ def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int, quantities=("fin
 
 def c2(aggregates: dict, alpha: float) -> list[dict]:
     """One row per experiment, optimizer and HRTA schedule: the trend of the paired log
-    ratios over widths (hrta.reporting.trend.width_trend)."""
+    ratios over widths (hrta.reporting.numbers.trend.width_trend)."""
     rows = []
     for exp, agg, opt, base, method, label in _compared(aggregates):
         pairs = {int(w): seed_pairs(agg, opt, base, method, w) for w in agg.width.values}

@@ -2,17 +2,17 @@
 GELU, two-layer), and does the benefit carry over to depth (C4: 2 or more hidden ReLU
 layers), and how does it change with depth?
 
-C3 and C4 are C1's paired comparison (hrta.reporting.claims.c1) on the generated experiments
+C3 and C4 are C1's paired comparison (hrta.reporting.numbers.claims.c1) on the generated experiments
 of hrta.pipeline.architectures, the baseline being the plain activation (s = 1), with Holm's
 adjustment over each claim's rows alone. The depth trend is C2's rank test with the number
-of hidden layers in place of the width (hrta.reporting.trend.depth_trend), per source
+of hidden layers in place of the width (hrta.reporting.numbers.trend.depth_trend), per source
 experiment, optimizer, schedule and width; depth 1 is the generated two-layer ReLU network
 of that width, or else the source's own runs where it has that width.
 """
 
-from hrta.reporting import paired, trend
-from hrta.reporting.claims import c1, count, diverged_runs, seed_pairs
 from hrta.reporting.facts import baseline, method_labels
+from hrta.reporting.numbers import paired, trend
+from hrta.reporting.numbers.claims import c1, count, diverged_runs, seed_pairs
 
 
 def network(agg) -> tuple[str, int, str]:
@@ -76,7 +76,7 @@ def _has(agg, opt: str, method: str, width: int) -> bool:
 
 
 def add_to(rep: dict, aggregates: dict, sources: dict) -> dict:
-    """The claims report (hrta.reporting.claims.report) with C3, C4 and the depth trend of the
+    """The claims report (hrta.reporting.numbers.claims.report) with C3, C4 and the depth trend of the
     generated experiments' aggregates, their diverged runs and counts; sources: the paper
     experiments' aggregates (depth 1 of the trend)."""
     alpha, min_pairs = rep["settings"]["alpha"], rep["settings"]["min_pairs_wilcoxon"]

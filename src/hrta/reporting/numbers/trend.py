@@ -2,7 +2,7 @@
 paired log ratios.
 
 The points are the per-seed log ratios d = log(baseline) - log(method) of every width
-(hrta.reporting.paired.log_ratios), against log10(width) (against the number of hidden
+(hrta.reporting.numbers.paired.log_ratios), against log10(width) (against the number of hidden
 layers for ``depth_trend``). A one-sided divergence is the worst
 outcome (d = +-inf), as in the paired test; a pair with no comparison (both diverged, or a
 value <= 0) is left out and counted. The test is Kendall's tau-b between log10(width) and d,
@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
-from hrta.reporting.paired import log_ratios
+from hrta.reporting.numbers.paired import log_ratios
 
 KENDALL = "Kendall's tau-b of log ratio against log width (two-sided)"
 KENDALL_DEPTH = "Kendall's tau-b of log ratio against depth (two-sided)"
