@@ -144,7 +144,7 @@ def test_schema_enums_equal_the_codes():
     from hrta.problems import PROBLEMS
     from hrta.problems.bundled import DATASETS
     from hrta.problems.points import POINT_SETS
-    from hrta.reporting.regime import ADJUST
+    from hrta.reporting.numbers.regime import ADJUST
     from hrta.theory.kernel_regime import KERNELS as REGIME_KERNELS
     from hrta.theory.smooth_ntk import SMOOTH_BASES
     from hrta.training.run import ACCELERATORS, STATE_AT_SWITCH

@@ -17,6 +17,7 @@ from hrta.pipeline.config import ConfigError, load, validate
 from hrta.problems.bundled import load as load_dataset
 from hrta.reporting import claims_markdown, tables
 from hrta.reporting.numbers import claims
+from hrta.reporting.numbers.table1 import summary
 from hrta.training.real_data import mlp, train
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -108,7 +109,7 @@ def test_aggregate_has_the_form_table1_and_the_claims_read(aggregate):
     assert aggregate["test_error"].dims == ("optimizer", "method", "width", "seed", "eval_epoch")
     for name in METHOD_FACTS:
         assert aggregate[name].dims[0] == "method"
-    df = tables.summary({"digits": aggregate})
+    df = summary({"digits": aggregate})
     assert set(df["error_name"]) == {"held-out classification error"} and df["error_mean"].notna().all()
     assert "Final held-out classification error:" in tables.markdown(df)
     rep = claims.report({}, real_data={"digits": aggregate})

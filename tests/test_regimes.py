@@ -11,7 +11,8 @@ from conftest import SCHEMA
 from hrta.pipeline import regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import runs
-from hrta.reporting.regime import bottom_line, map_tests, section, with_tests
+from hrta.reporting.numbers.regime import map_tests, with_tests
+from hrta.reporting.regime import bottom_line, section
 
 REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "epochs": 100,
           "optimizers": [{"family": "adam", "lrs": [1e-2, 1e-3]}, {"family": "gd", "stability_fractions": [0.5]}],

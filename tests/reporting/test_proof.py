@@ -5,6 +5,7 @@ import yaml
 
 from conftest import ROOT
 from hrta.reporting import proof
+from hrta.reporting.numbers.proof import ProofGraphError, layers, load
 
 GRAPH = ROOT / "workflow" / "proof" / "convergence_theorem.yaml"
 
@@ -13,8 +14,8 @@ def test_the_proof_file_is_a_dag_of_known_results():
     raw = yaml.safe_load(GRAPH.read_text())["results"]
     for name, res in raw.items():
         assert set(res["uses"]) <= set(raw), name
-    graph = proof.load(GRAPH)
-    depth = proof.layers(graph["results"])
+    graph = load(GRAPH)
+    depth = layers(graph["results"])
     for name, res in raw.items():  # acyclic: every used result lies strictly below
         assert all(depth[u] < depth[name] for u in res["uses"])
     labels = " ".join(r["label"] for r in raw.values())
@@ -41,12 +42,12 @@ def _res(*uses):
     ({}, "non-empty 'results'"),
 ])
 def test_bad_proof_files_are_named(tmp_path, results, message):
-    with pytest.raises(proof.ProofGraphError, match=message):
-        proof.load(_write(tmp_path, results))
+    with pytest.raises(ProofGraphError, match=message):
+        load(_write(tmp_path, results))
 
 
 def test_draw_writes_pdf_and_png(tmp_path):
-    graph = proof.load(_write(tmp_path, {"a": _res(), "b": _res("a"), "c": _res("a", "b")}))
+    graph = load(_write(tmp_path, {"a": _res(), "b": _res("a"), "c": _res("a", "b")}))
     paths = proof.draw(graph, tmp_path / "fig1")
     assert all((tmp_path / f"fig1.{ext}").stat().st_size > 1000 for ext in ("pdf", "png"))
     assert len(paths) == 2

@@ -6,10 +6,11 @@ By hand: python workflow/scripts/proof_figure.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.reporting import proof
+from hrta.reporting.numbers.proof import load
 
 
 def main(graph: str, stem: str) -> None:
-    proof.draw(proof.load(graph), stem)
+    proof.draw(load(graph), stem)
 
 
 snakemake = scripts.rule_context(globals(), "proof_figure", __doc__)

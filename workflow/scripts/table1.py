@@ -7,10 +7,11 @@ from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
 from hrta.reporting import tables
 from hrta.reporting.facts import by_experiment
+from hrta.reporting.numbers.table1 import summary
 
 
 def main(aggregates: list[str], stem: str) -> None:
-    df = tables.summary(by_experiment(read_netcdf(path) for path in aggregates))
+    df = summary(by_experiment(read_netcdf(path) for path in aggregates))
     write_text(df.to_csv(index=False, float_format="%.6e"), f"{stem}.csv")
     write_text(tables.markdown(df), f"{stem}.md")
     write_text(tables.latex(df), f"{stem}.tex")

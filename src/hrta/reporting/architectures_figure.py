@@ -5,50 +5,10 @@ the median as a bar. Runs that diverged have no ratio and are left out here (the
 count them)."""
 
 import numpy as np
-import pandas as pd
 import seaborn as sns
 
-from hrta.reporting.facts import baseline, method_labels
-from hrta.reporting.numbers.architectures import network
-from hrta.reporting.numbers.claims import seed_pairs
+from hrta.reporting.numbers.architectures import ratios
 from hrta.reporting.style import TEXT_WIDTH_IN, paper_style, plt, save
-
-ORDER_KEY = {"relu": 0, "tanh": 1, "gelu": 2}
-
-
-def _label(base: str, depth: int, width: int) -> str:
-    return f"{'ReLU' if base == 'relu' else 'GELU' if base == 'gelu' else base} L{depth}, m{width}"
-
-
-def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
-    """One row per (experiment, optimizer, network, schedule, seed) with the ratio plain/HRTA;
-    the source's two-layer ReLU runs join at each width and schedule a generated network has."""
-    out = []
-
-    def add(agg, source, base, depth, widths, methods=None):
-        plain, labels = baseline(agg), method_labels(agg)
-        for opt in agg.optimizer.values:
-            for method, label in labels.items():
-                if method == plain or (methods is not None and method not in methods):
-                    continue
-                for width in widths:
-                    b, bd, h, hd = seed_pairs(agg, str(opt), plain, method, width)
-                    keep = ~(bd | hd) & (b > 0) & (h > 0)
-                    out.extend({"experiment": source, "optimizer": str(opt), "network": _label(base, depth, width),
-                                "order": (depth, ORDER_KEY[base], int(width)), "width": int(width), "schedule": label,
-                                "ratio": float(r)} for r in (b / h)[keep])
-
-    widths_of, methods_of = {}, {}
-    for agg in aggregates.values():
-        base, depth, source = network(agg)
-        add(agg, source, base, depth, agg.width.values)
-        widths_of.setdefault(source, set()).update(int(w) for w in agg.width.values)
-        methods_of.setdefault(source, set()).update(str(m) for m in agg.method.values)
-    for source, widths in widths_of.items():
-        agg = sources.get(source)
-        if agg is not None:
-            add(agg, source, "relu", 1, sorted(widths & {int(w) for w in agg.width.values}), methods_of[source])
-    return pd.DataFrame(out)
 
 
 def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str]:

@@ -8,7 +8,13 @@ adjustment over each claim's rows alone. The depth trend is C2's rank test with 
 of hidden layers in place of the width (hrta.reporting.numbers.trend.depth_trend), per source
 experiment, optimizer, schedule and width; depth 1 is the generated two-layer ReLU network
 of that width, or else the source's own runs where it has that width.
+
+``ratios`` is the per-seed frame the figure ``architectures`` draws (hrta.reporting.pictures):
+the ratio plain/HRTA of every network beside the source's two-layer ReLU runs; runs that
+diverged have no ratio and are left out there (the claims count them).
 """
+
+import pandas as pd
 
 from hrta.reporting.facts import baseline, method_labels
 from hrta.reporting.numbers import paired, trend
@@ -87,3 +93,41 @@ def add_to(rep: dict, aggregates: dict, sources: dict) -> dict:
     rep["summary"] = {**rep["summary"], "C3": count(rep["C3"]), "C4": count(rep["C4"]),
                       "C4_depth": count(rep["C4_depth"])}
     return rep
+
+
+ORDER_KEY = {"relu": 0, "tanh": 1, "gelu": 2}
+
+
+def _label(base: str, depth: int, width: int) -> str:
+    return f"{'ReLU' if base == 'relu' else 'GELU' if base == 'gelu' else base} L{depth}, m{width}"
+
+
+def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
+    """One row per (experiment, optimizer, network, schedule, seed) with the ratio plain/HRTA;
+    the source's two-layer ReLU runs join at each width and schedule a generated network has."""
+    out = []
+
+    def add(agg, source, base, depth, widths, methods=None):
+        plain, labels = baseline(agg), method_labels(agg)
+        for opt in agg.optimizer.values:
+            for method, label in labels.items():
+                if method == plain or (methods is not None and method not in methods):
+                    continue
+                for width in widths:
+                    b, bd, h, hd = seed_pairs(agg, str(opt), plain, method, width)
+                    keep = ~(bd | hd) & (b > 0) & (h > 0)
+                    out.extend({"experiment": source, "optimizer": str(opt), "network": _label(base, depth, width),
+                                "order": (depth, ORDER_KEY[base], int(width)), "width": int(width), "schedule": label,
+                                "ratio": float(r)} for r in (b / h)[keep])
+
+    widths_of, methods_of = {}, {}
+    for agg in aggregates.values():
+        base, depth, source = network(agg)
+        add(agg, source, base, depth, agg.width.values)
+        widths_of.setdefault(source, set()).update(int(w) for w in agg.width.values)
+        methods_of.setdefault(source, set()).update(str(m) for m in agg.method.values)
+    for source, widths in widths_of.items():
+        agg = sources.get(source)
+        if agg is not None:
+            add(agg, source, "relu", 1, sorted(widths & {int(w) for w in agg.width.values}), methods_of[source])
+    return pd.DataFrame(out)
