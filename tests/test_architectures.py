@@ -18,9 +18,9 @@ from hrta.model.network import initial_network
 from hrta.pipeline import architectures, regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import job_specs, jobs
-from hrta.reporting.architectures_figure import architectures_figure
 from hrta.reporting.numbers import trend
 from hrta.reporting.numbers.architectures import depth_rows, ratios, split
+from hrta.reporting.pictures.architectures import architectures_figure
 from hrta.theory.finite_ntk import DeepNetwork, empirical_ntk
 from hrta.training.populations import population_bytes
 from hrta.training.run import train_population

@@ -11,7 +11,7 @@ from conftest import ROOT, SCHEMA, with_facts
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.pipeline.grid import figures as figure_map
 from hrta.problems import make_problem
-from hrta.reporting import convergence
+from hrta.reporting.pictures import convergence
 
 
 def test_default_profile_draws_figures_2_to_5():

@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from hrta.reporting import proof
 from hrta.reporting.numbers.proof import ProofGraphError, layers, load
+from hrta.reporting.pictures import proof
 
 GRAPH = ROOT / "workflow" / "proof" / "convergence_theorem.yaml"
 

@@ -5,7 +5,7 @@ By hand: python workflow/scripts/kernel_regime_figure.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
-from hrta.reporting.theory_figures import kernel_regime_figure
+from hrta.reporting.pictures.theory import kernel_regime_figure
 
 
 def main(path: str, stem: str) -> None:

@@ -6,7 +6,7 @@ By hand: python workflow/scripts/kernel_widths_figure.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
-from hrta.reporting.kernel_limit import figure
+from hrta.reporting.pictures.kernel_limit import figure
 
 
 def main(path: str, stem: str) -> None:

@@ -5,8 +5,8 @@ By hand: python workflow/scripts/proof_figure.py [--configfile FILE]
 """
 
 from hrta.pipeline import scripts
-from hrta.reporting import proof
 from hrta.reporting.numbers.proof import load
+from hrta.reporting.pictures import proof
 
 
 def main(graph: str, stem: str) -> None:

@@ -7,8 +7,8 @@ import xarray as xr
 from matplotlib import pyplot as plt
 
 from hrta.pipeline.config import METRICS
-from hrta.reporting import style
 from hrta.reporting.facts import compared_loss, error_label, loss_label, method_labels, switch_epochs
+from hrta.reporting.pictures import style
 
 MAX_POINTS = 400  # epochs drawn per line; the curves are smooth at this resolution
 

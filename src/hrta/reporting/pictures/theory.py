@@ -5,8 +5,8 @@ import seaborn as sns
 import xarray as xr
 from matplotlib import pyplot as plt
 
-from hrta.reporting import style
 from hrta.reporting.facts import method_labels
+from hrta.reporting.pictures import style
 
 PART_TITLES = {"output": "output layer (λ_a)", "first": "first layer (λ_w)", "ntk": "NTK (sum)"}
 DODGE = 0.015  # horizontal offset between the widths' markers

@@ -8,7 +8,7 @@ import numpy as np
 import seaborn as sns
 
 from hrta.reporting.numbers.architectures import ratios
-from hrta.reporting.style import TEXT_WIDTH_IN, paper_style, plt, save
+from hrta.reporting.pictures import style
 
 
 def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str]:
@@ -17,8 +17,8 @@ def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str
     panels = list(dict.fromkeys(zip(df["experiment"], df["optimizer"])))
     schedules = list(dict.fromkeys(df["schedule"]))
     palette = dict(zip(schedules, sns.color_palette("colorblind")))
-    with paper_style():
-        fig, axes = plt.subplots(1, len(panels), figsize=(TEXT_WIDTH_IN, 2.9), sharey=True, squeeze=False)
+    with style.paper_style():
+        fig, axes = style.plt.subplots(1, len(panels), figsize=(style.TEXT_WIDTH_IN, 2.9), sharey=True, squeeze=False)
         for ax, (exp, opt) in zip(axes[0], panels):
             sub = df[(df["experiment"] == exp) & (df["optimizer"] == opt)].sort_values("order")
             order = list(dict.fromkeys(sub["network"]))
@@ -37,4 +37,4 @@ def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str
         if axes[0][0].get_legend() is not None:
             axes[0][0].get_legend().remove()
         fig.legend(handles, labels, loc="outside lower center", ncol=len(schedules), frameon=False)
-        return save(fig, stem)
+        return style.save(fig, stem)

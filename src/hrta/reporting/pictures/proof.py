@@ -7,8 +7,8 @@ import textwrap
 from matplotlib import pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from hrta.reporting import style
 from hrta.reporting.numbers.proof import layers
+from hrta.reporting.pictures import style
 
 BOX_W, GAP_Y = 0.29, 0.1  # box width and vertical margin, in axes units
 TITLE_CHARS = 30  # bold 7.5 pt titles longer than this are scaled down to fit the box

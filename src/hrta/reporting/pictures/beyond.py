@@ -6,7 +6,7 @@ import seaborn as sns
 import xarray as xr
 from matplotlib import pyplot as plt
 
-from hrta.reporting import style
+from hrta.reporting.pictures import style
 
 BASE_NAMES = {"relu": "ReLU", "tanh": "tanh", "gelu": "GELU"}
 DODGE = 0.03  # horizontal offset between the widths' markers
