@@ -106,7 +106,7 @@ def test_snakemake_start_imports_no_torch(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
                 if line.startswith("import time:")}
-    assert "hrta.pipeline.grid" in imported and "hrta.reporting.captions" in imported
+    assert "hrta.pipeline.grid" in imported and "hrta.reporting.words.captions" in imported
     assert not {m for m in imported if m.split(".")[0] in ("torch", "lightning", "matplotlib")}
 
 

@@ -12,7 +12,7 @@ from hrta.pipeline import regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import runs
 from hrta.reporting.numbers.regime import map_tests, with_tests
-from hrta.reporting.regime import bottom_line, section
+from hrta.reporting.words.regime import bottom_line, section
 
 REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "epochs": 100,
           "optimizers": [{"family": "adam", "lrs": [1e-2, 1e-3]}, {"family": "gd", "stability_fractions": [0.5]}],

@@ -8,8 +8,8 @@ import pytest
 import xarray as xr
 
 from conftest import with_facts
-from hrta.reporting import claims_markdown
 from hrta.reporting.numbers import claims
+from hrta.reporting.words.claims import markdown
 
 SCHEDULES = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 1.0, "epochs": 5}, {"s": 1.5, "epochs": 5}]}
 
@@ -82,7 +82,7 @@ def test_diverged_runs_are_counted_not_dropped():
     assert row["verdict"] == "undecided" and row["statistic"] == 21 - 15  # the two divergences rank top
     rep = claims.report({"exp": agg})
     assert [(r["seed"], r["epoch"]) for r in rep["diverged"]] == [(1, 7), (4, 7)]
-    md = claims_markdown.markdown(rep)
+    md = markdown(rep)
     assert "2 runs diverged" in md
     base_div = np.zeros(8, dtype=int)
     base_div[0] = 1
@@ -117,7 +117,7 @@ def test_report_json_and_theory():
     rep = claims.report({"exp": aggregate([1e-2, 2e-2], [1e-3, 2e-3])}, theory=THEORY)
     parsed = json.loads(claims.to_json(rep))
     assert parsed["C1"][0]["p_value"] is None and parsed["summary"]["C1"] == {"undecided": 1}
-    md = claims_markdown.markdown(rep)
+    md = markdown(rep)
     assert "## Theorem 1" in md and "| output | ∞ | 1e-06 | 4e-06 | 9e-06 | 0.25 | 2.25 |" in md
     assert "| output | m = 50 | rounding | rounding | rounding | – | – |" in md
     assert "holds for 1 of 2 experiment × kernel-part combinations" in md
@@ -144,7 +144,7 @@ THEORY = {  # a verdict file as workflow/scripts/theorem1_verdict.py writes it
 def test_a_table_names_its_test_once_and_the_report_opens_with_the_bottom_line():
     three = 10 ** RNG.uniform(-3, -2, (3, 3))
     rep = claims.report({"exp": aggregate(three, three / 10 * NOISE[:3], widths=(10, 100, 1000))})
-    md = claims_markdown.markdown(rep)
+    md = markdown(rep)
     assert md.count("paired t-test on log ratios") == 1
     lines = md.splitlines()
     assert lines[2] == "## Bottom line"

@@ -1,7 +1,7 @@
 import pytest
 
-from hrta.reporting.costs import markdown
 from hrta.reporting.numbers.costs import cost_table, read_benchmark, read_timings
+from hrta.reporting.words.costs import markdown
 
 # the header Snakemake 9 writes for a job's `benchmark:` file
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"

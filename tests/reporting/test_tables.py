@@ -7,8 +7,8 @@ import numpy as np
 import xarray as xr
 
 from conftest import with_facts
-from hrta.reporting import tables
 from hrta.reporting.numbers.table1 import summary
+from hrta.reporting.words import table1
 
 SCHEDULES = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 0.5, "epochs": 5}, {"s": 1.0, "epochs": 5}]}
 
@@ -35,7 +35,7 @@ def test_columns_share_a_power_of_ten_and_diverged_runs_are_counted():
     error = [[[0.58, 0.6, 0.59], [1.02, 0.99, 1.01]], [[0.56, 0.57, 0.55], [0.40, 0.41, 0.42]]]
     diverged = np.zeros((2, 2, 3), dtype=np.int64)
     diverged[1, 0, 2] = 1
-    md = tables.markdown(summary({"exp": aggregate(loss, error, diverged)}))
+    md = table1.markdown(summary({"exp": aggregate(loss, error, diverged)}))
     assert "## exp (adam)" in md and "n = 3 seeds per cell; 1 run diverged." in md
     loss_rows = _table(md, "Final training loss")
     assert loss_rows[0] == ["method", "m = 10 ×10⁻²", "m = 100"]
@@ -54,8 +54,8 @@ def test_a_cell_where_every_run_diverged_says_so():
     diverged = np.zeros((2, 2, 3), dtype=np.int64)
     diverged[1, 1] = 1
     ones = np.ones((2, 2, 3))
-    md = tables.markdown(summary({"exp": aggregate(ones, ones, diverged)}))
+    md = table1.markdown(summary({"exp": aggregate(ones, ones, diverged)}))
     assert _table(md, "Final training loss")[3][2] == "all 3 diverged"
     assert "nan" not in md.lower()
-    tex = tables.latex(summary({"exp": aggregate(ones, ones, diverged)}))
+    tex = table1.latex(summary({"exp": aggregate(ones, ones, diverged)}))
     assert "all 3 diverged" in tex and r"$\pm$" in tex

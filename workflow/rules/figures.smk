@@ -1,4 +1,4 @@
-import hrta.reporting.report_labels as report_labels
+import hrta.reporting.words.report_labels as report_labels
 
 
 rule convergence_figure:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
-from hrta.reporting import claims_markdown
 from hrta.reporting.facts import by_experiment
 from hrta.reporting.numbers import architectures, claims
+from hrta.reporting.words.claims import markdown
 
 
 def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes: list[str],
@@ -25,7 +25,7 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes:
     widths = read_netcdf(kernel_widths[0]) if kernel_widths else None
     beyond_verdict = json.loads(Path(beyond[0]).read_text()) if beyond else None
     write_text(claims.to_json(rep), f"{stem}.json")
-    write_text(claims_markdown.markdown(rep, maps, widths, beyond_verdict), f"{stem}.md")
+    write_text(markdown(rep, maps, widths, beyond_verdict), f"{stem}.md")
 
 
 snakemake = scripts.rule_context(globals(), "claims", __doc__)

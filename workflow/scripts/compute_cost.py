@@ -6,8 +6,8 @@ By hand: python workflow/scripts/compute_cost.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import write_text
-from hrta.reporting import costs
 from hrta.reporting.numbers.costs import cost_table
+from hrta.reporting.words import costs
 
 
 def main(job_paths: list[str], timing_paths: list[str], stem: str) -> None:

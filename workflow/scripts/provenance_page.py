@@ -5,7 +5,7 @@ By hand: python workflow/scripts/provenance_page.py [--configfile FILE]
 
 from hrta.pipeline import provenance, scripts
 from hrta.pipeline.files import write_text
-from hrta.reporting.description import provenance_rst
+from hrta.reporting.words.description import provenance_rst
 
 
 def main(target: str, profile: str, config: dict, checkout: str) -> None:

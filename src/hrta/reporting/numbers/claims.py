@@ -7,7 +7,7 @@ The loss compared is the final training loss minus the exact solution's (0 for r
 E(u*) for a Ritz energy), called the gap. A diverged run (non-finite loss) is never dropped:
 it is the worst outcome inside the rank tests (hrta.reporting.numbers.paired, hrta.reporting.numbers.trend),
 and a schedule cannot "hold" while it diverged on a seed where ReLU finished. The Markdown
-text is written by hrta.reporting.claims_markdown.
+text is written by hrta.reporting.words.claims.
 """
 
 import json

@@ -1,16 +1,17 @@
 """The claims report as GitHub-flavoured Markdown (results/claims.md): a bottom line generated
 from the numbers, then one compact table per experiment for C1, one for C2, one per real-data
-experiment and quantity for C5, the regime maps ("Where HRTA helps", hrta.reporting.regime), the width
-series toward the kernel limit (hrta.reporting.kernel_limit), the diverged runs, the Theorem 1 tables
-(hrta.reporting.theorem1_markdown) and Theorem 1 beyond two-layer ReLU (hrta.reporting.beyond_markdown).
+experiment and quantity for C5, the regime maps ("Where HRTA helps", hrta.reporting.words.regime), the width
+series toward the kernel limit (hrta.reporting.words.kernel_limit), the diverged runs, the Theorem 1 tables
+(hrta.reporting.words.theorem1) and Theorem 1 beyond two-layer ReLU (hrta.reporting.words.beyond).
 Plain pipe tables, no HTML."""
 
 import math
 
 import xarray as xr
 
-from hrta.reporting import beyond_markdown, kernel_limit, regime, theorem1_markdown
 from hrta.reporting.numbers import paired, trend
+from hrta.reporting.words import kernel_limit, regime, theorem1
+from hrta.reporting.words.beyond import beyond_bottom_line, beyond_section
 from hrta.reporting.words.format import DASH, num
 
 SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall",
@@ -21,12 +22,12 @@ ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of t
 
 def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = None,
              beyond: dict | None = None) -> str:
-    """The human-readable claims report; maps: regime name -> tested map (hrta.reporting.regime),
+    """The human-readable claims report; maps: regime name -> tested map (hrta.reporting.numbers.regime),
     widths: the width series toward the kernel limit (hrta.theory.kernel_regime.width_series),
     beyond: Theorem 1's verdict beyond two-layer ReLU (results/theory/beyond.json)."""
     out = ["# Claims of the paper, checked against these results", ""]
     out += _bottom_line(rep) + (regime.bottom_line(maps) if maps else [])
-    out += [beyond_markdown.beyond_bottom_line(beyond), ""] if beyond else []
+    out += [beyond_bottom_line(beyond), ""] if beyond else []
     out += _how_to_read(rep) + _c1_section(rep) + _c2_section(rep) + _c5_section(rep)
     out += _c3_section(rep) + _c4_section(rep) if "C3" in rep else []
     if maps:
@@ -35,9 +36,9 @@ def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = No
         out += _kernel_section(widths)
     out += _diverged_section(rep)
     if rep["theory"]:
-        out += theorem1_markdown.section(rep["theory"])
+        out += theorem1.section(rep["theory"])
     if beyond:
-        out += beyond_markdown.beyond_section(beyond)
+        out += beyond_section(beyond)
     return "\n".join(out)
 
 
@@ -62,7 +63,7 @@ def _bottom_line(rep: dict) -> list[str]:
             f"schedule), it grows in {c2['grows']}, shrinks in {c2['shrinks']} and is undecided in {c2['undecided']}."]
     out += _c5_bottom_line(rep) + (_architectures_bottom_line(rep) if "C3" in rep else [])
     if rep["theory"]:
-        out += ["", theorem1_markdown.bottom_line(rep["theory"])]
+        out += ["", theorem1.bottom_line(rep["theory"])]
     return out + [""]
 
 
