@@ -22,6 +22,7 @@ from hrta.reporting.numbers.paired import log_ratios
 
 KENDALL = "Kendall's tau-b of log ratio against log width (two-sided)"
 KENDALL_DEPTH = "Kendall's tau-b of log ratio against depth (two-sided)"
+VERDICTS = ("grows", "shrinks", "undecided")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ matrix stay non-decreasing in s for deep homotopy ReLU networks and for smooth b
 Reads the verdict file's dictionary (workflow/scripts/beyond_verdict.py writes it from
 hrta.theory.beyond.beyond_verdict)."""
 
-from hrta.reporting.words.format import num
+from hrta.reporting.words import kit
+from hrta.reporting.words.format import DASH, num
 
 NOT_DECIDABLE = "not decidable at this precision"
 BASE_NAMES = {"relu": "ReLU", "tanh": "tanh", "gelu": "GELU"}
@@ -83,23 +84,17 @@ def beyond_section(beyond: dict) -> list[str]:
 
 
 def _experiment(exp: str, entry: dict) -> list[str]:
-    grid = entry["s"]
     some = next(iter(entry["networks"].values()))["parts"]["ntk"]
-    ratio_s = list(some["ratio_to_s1"])
-    widths = list(some["finite"])
-    out = [f"### {exp}", "",
-           f"n = {entry['n_used']} training points" + (f" of {entry['n_train']}" if entry["n_used"] != entry["n_train"]
-                                                      else "") + f"; fine grid: {len(grid)} values of s from "
-           f"{num(grid[0])} to {num(grid[-1])}.", "",
-           "| network | verdict: ntk | output | hidden | ntk decreasing on s in | unresolved s (ntk) | "
-           + " | ".join(f"ratio at s = {v}" for v in ratio_s) + " | "
-           + " | ".join(f"finite m = {w}" for w in widths) + " |",
-           "|---|---|---|---|---|---:|" + "---:|" * len(ratio_s) + "---|" * len(widths)]
-    for net in entry["networks"].values():
-        parts = net["parts"]
-        p = parts["ntk"]
-        ratios = [num(r) if r is not None else "–" for r in p["ratio_to_s1"].values()]
-        out.append(f"| {network_name(net)} | {p['verdict']} | {parts['output']['verdict']} | "
-                   f"{parts['hidden']['verdict']} | {_intervals(p) or '–'} | {len(p['unresolved_s'])} | "
-                   + " | ".join(ratios) + " | " + " | ".join(p["finite"][w]["verdict"] for w in widths) + " |")
-    return out + [""]
+    columns = [("network", "l", network_name), ("verdict: ntk", "l", lambda n: n["parts"]["ntk"]["verdict"])]
+    columns += [(part, "l", lambda n, part=part: n["parts"][part]["verdict"]) for part in ("output", "hidden")]
+    columns += [("ntk decreasing on s in", "l", lambda n: _intervals(n["parts"]["ntk"]) or DASH),
+                ("unresolved s (ntk)", "r", lambda n: len(n["parts"]["ntk"]["unresolved_s"]))]
+    columns += [(f"ratio at s = {v}", "r", lambda n, k=k: _ratio(list(n["parts"]["ntk"]["ratio_to_s1"].values())[k]))
+                for k, v in enumerate(some["ratio_to_s1"])]
+    columns += [(f"finite m = {w}", "l", lambda n, w=w: n["parts"]["ntk"]["finite"][w]["verdict"])
+                for w in some["finite"]]
+    return [f"### {exp}", "", kit.grid_sentence(entry), ""] + kit.pipe_table(columns, entry["networks"].values()) + [""]
+
+
+def _ratio(r) -> str:
+    return num(r) if r is not None else DASH

@@ -1,10 +1,20 @@
-"""Toward the kernel limit in the claims report: sentences on the ratios of
-hrta.reporting.numbers.kernel_limit."""
+"""Toward the kernel limit in the claims report: the section and its sentences on the ratios
+of hrta.reporting.numbers.kernel_limit."""
 
 import numpy as np
 import xarray as xr
 
 from hrta.reporting.numbers.kernel_limit import ratios
+
+
+def section(widths: xr.Dataset) -> list[str]:
+    """## Toward the kernel limit, from the width series (hrta.theory.kernel_regime.width_series)."""
+    return ["## Toward the kernel limit", "",
+            f"The paper's statements are about infinite width. Under {widths.attrs['optimizer']} on "
+            f"{widths.attrs['experiment']}, the ratio ReLU/HRTA of the final training loss (median over "
+            f"{widths.sizes['seed']} seeds) as trained, against the same ratio from the network linearised at "
+            f"its initialisation ({widths.attrs['kernel']} kernel, same epochs, lr and switches):", "",
+            *sentences(widths), ""]
 
 
 def sentences(ds: xr.Dataset) -> list[str]:

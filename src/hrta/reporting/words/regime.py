@@ -5,7 +5,9 @@ import math
 
 import numpy as np
 
+from hrta.reporting.numbers import paired
 from hrta.reporting.numbers.regime import hrta_cells, verdict_counts
+from hrta.reporting.words import kit
 
 
 def _cell_name(ds, cell) -> str:
@@ -29,6 +31,27 @@ def _sign(counts: dict) -> str:
     if h or c:
         return f"robust: HRTA {'lower' if h else 'higher'} in all {h or c} decided"
     return "nothing decided"
+
+
+COLUMNS = [("family", "l", lambda r: r["family"]), ("schedule", "l", lambda r: r["label"]),
+           *[(v, "l", lambda r, v=v: r["counts"][v]) for v in paired.VERDICTS],
+           ("raw p < level", "l", lambda r: r["raw"]), ("robust to lr and switch?", "l", lambda r: r["per_width"])]
+
+
+def _schedule_rows(ds, alpha: float) -> list[dict]:
+    """Per optimizer family and schedule: the verdict counts, the raw p-values below the level
+    and, per width, whether the decided cells agree in sign."""
+    rows = []
+    for fam in dict.fromkeys(str(f) for f in ds["family"].values):
+        fds = ds.where(ds["family"] == fam, drop=True)
+        for sch in ds["schedule"].values:
+            sub = fds.sel(schedule=sch)
+            per_width = "; ".join(f"m = {int(w)}: {_sign(verdict_counts(sub.sel(width=w)['vs_relu_verdict'].values))}"
+                                  for w in ds["width"].values)
+            rows.append({"family": fam, "label": str(sub["schedule_label"].values),
+                         "counts": verdict_counts(sub["vs_relu_verdict"].values),
+                         "raw": int((sub["vs_relu_p_value"] < alpha).sum()), "per_width": per_width})
+    return rows
 
 
 def bottom_line(maps: dict) -> list[str]:
@@ -63,20 +86,7 @@ def section(maps: dict) -> str:
                   f"smallest two-sided p the test can give is 2/2^{n_seeds} = {floor:.2g}; Holm's adjustment "
                   f"multiplies the smallest by {total} ({_capped(total * floor)}), Benjamini-Hochberg's "
                   f"leaves it at {floor:.2g} when every cell reaches it.", ""]
-        lines += ["| family | schedule | holds | contradicted | undecided | raw p < level | robust to lr and switch? |",
-                  "|---|---|---|---|---|---|---|"]
-        for fam in dict.fromkeys(str(f) for f in ds["family"].values):
-            fds = ds.where(ds["family"] == fam, drop=True)
-            for sch in ds["schedule"].values:
-                sub = fds.sel(schedule=sch)
-                counts = verdict_counts(sub["vs_relu_verdict"].values)
-                raw = int((sub["vs_relu_p_value"] < a).sum())
-                per_width = "; ".join(
-                    f"m = {int(w)}: {_sign(verdict_counts(sub.sel(width=w)['vs_relu_verdict'].values))}"
-                    for w in ds["width"].values)
-                lines.append(f"| {fam} | {str(sub['schedule_label'].values)} | {counts['holds']} | "
-                             f"{counts['contradicted']} | {counts['undecided']} | {raw} | {per_width} |")
-        lines.append("")
+        lines += kit.pipe_table(COLUMNS, _schedule_rows(ds, a)) + [""]
         cells = [c for c in hrta_cells(ds) if np.isfinite(c["median_ratio"])]
         for fam in dict.fromkeys(c["family"] for c in cells):
             fam_cells = [c for c in cells if c["family"] == fam]

@@ -3,6 +3,7 @@ one block per experiment and optimizer, one power of ten per column."""
 
 import pandas as pd
 
+from hrta.reporting.words import kit
 from hrta.reporting.words.format import column_exponent, mean_sd, power_label
 
 QUANTITIES = (("loss", "final training loss"), ("error", "final relative L2 test error"))
@@ -58,12 +59,10 @@ def markdown(df: pd.DataFrame) -> str:
         for quantity, _ in QUANTITIES:
             powers = _columns(rows, quantity)
             title = _title(quantity, gap, rows)
-            out += [f"{title[0].upper()}{title[1:]}:", "",
-                    "| method | " + " | ".join(f"m = {w}{power_label(e)}" for w, e in zip(widths, powers)) + " |",
-                    "|---" + "|---:" * len(widths) + "|"]
-            out += [f"| {label} | " + " | ".join(_cell(r, quantity, e) for r, e in zip(cells, powers)) + " |"
-                    for label, cells in rows]
-            out.append("")
+            columns = [("method", "l", lambda row: row[0])] + [
+                (f"m = {w}{power_label(e)}", "r", lambda row, k=k, e=e: _cell(row[1][k], quantity, e))
+                for k, (w, e) in enumerate(zip(widths, powers))]
+            out += [f"{title[0].upper()}{title[1:]}:", ""] + kit.pipe_table(columns, rows) + [""]
     return "\n".join(out)
 
 

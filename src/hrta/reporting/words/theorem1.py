@@ -6,7 +6,8 @@ hrta.theory.spectra.monotone_verdict and at_s)."""
 
 import math
 
-from hrta.reporting.words.format import num
+from hrta.reporting.words import kit
+from hrta.reporting.words.format import DASH, num
 from hrta.theory.spectra import PART_MEANING
 
 ROUNDING = "rounding"
@@ -51,25 +52,16 @@ def _experiment(exp: str, entry: dict) -> list[str]:
     s = some["s"]
     ref = s.index(1.0) if 1.0 in s else 0
     others = [k for k in range(len(s)) if k != ref]
-    grid = entry["s"]
-    out = [f"### {exp}", "",
-           f"n = {entry['n_used']} training points" + (f" of {entry['n_train']}" if entry["n_used"] != entry["n_train"]
-                                                      else "") + f"; fine grid: {len(grid)} values of s "
-           f"from {num(grid[0])} to {num(grid[-1])}.", "",
-           "| part | network | " + " | ".join(f"λ_min at s = {num(v)}" for v in s) + " | "
-           + " | ".join(f"ratio at s = {num(s[k])}, s² = {num(s[k] ** 2 / s[ref] ** 2)}" for k in others) + " | "
-           + " | ".join(f"κ at s = {num(v)}" for v in s) + " | verdict |",
-           "|---|---|" + "---:|" * (2 * len(s) + len(others)) + "---|"]
-    sentences = []
-    for part, rows in entry["at_s"].items():
-        for name, row in rows.items():
-            network = "∞" if name == "infinite" else f"m = {name}"
-            verdict = entry["parts"][part]["verdict"] if name == "infinite" else row["verdict"]
-            out.append(f"| {part} | {network} | " + " | ".join(_lam(row, k) for k in range(len(s))) + " | "
-                       + " | ".join(_ratio(row, k, ref) for k in others) + " | "
-                       + " | ".join(_kappa(row, k) for k in range(len(s))) + f" | {verdict} |")
-        sentences.append(_sentence(part, rows, entry["parts"][part], s, ref, others, len(grid)))
-    return out + [""] + sentences + [""]
+    columns = [("part", "l", lambda r: r[0]), ("network", "l", lambda r: "∞" if r[1] == "infinite" else f"m = {r[1]}")]
+    columns += [(f"λ_min at s = {num(v)}", "r", lambda r, k=k: _lam(r[2], k)) for k, v in enumerate(s)]
+    columns += [(f"ratio at s = {num(s[k])}, s² = {num(s[k] ** 2 / s[ref] ** 2)}", "r",
+                 lambda r, k=k: _ratio(r[2], k, ref)) for k in others]
+    columns += [(f"κ at s = {num(v)}", "r", lambda r, k=k: _kappa(r[2], k)) for k, v in enumerate(s)]
+    columns += [("verdict", "l", lambda r: entry["parts"][r[0]]["verdict"] if r[1] == "infinite" else r[2]["verdict"])]
+    table = [(part, name, row) for part, rows in entry["at_s"].items() for name, row in rows.items()]
+    sentences = [_sentence(part, rows, entry["parts"][part], s, ref, others, len(entry["s"]))
+                 for part, rows in entry["at_s"].items()]
+    return [f"### {exp}", "", kit.grid_sentence(entry), ""] + kit.pipe_table(columns, table) + [""] + sentences + [""]
 
 
 def _resolved(row: dict, k: int) -> bool:
@@ -82,7 +74,7 @@ def _lam(row: dict, k: int) -> str:
 
 def _ratio(row: dict, k: int, ref: int) -> str:
     if not (_resolved(row, k) and _resolved(row, ref)):
-        return "–"
+        return DASH
     return num(row["lambda_min"][k] / row["lambda_min"][ref])
 
 
