@@ -16,7 +16,7 @@ diverged have no ratio and are left out there (the claims count them).
 
 import pandas as pd
 
-from hrta.reporting.facts import baseline, method_labels
+from hrta.reporting.facts import BASE_NAMES, baseline, method_labels
 from hrta.reporting.numbers import paired, trend
 from hrta.reporting.numbers.claims import c1, count, diverged_runs, seed_pairs
 
@@ -99,7 +99,7 @@ ORDER_KEY = {"relu": 0, "tanh": 1, "gelu": 2}
 
 
 def _label(base: str, depth: int, width: int) -> str:
-    return f"{'ReLU' if base == 'relu' else 'GELU' if base == 'gelu' else base} L{depth}, m{width}"
+    return f"{BASE_NAMES.get(base, base)} L{depth}, m{width}"
 
 
 def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:

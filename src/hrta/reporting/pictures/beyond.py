@@ -6,9 +6,9 @@ import seaborn as sns
 import xarray as xr
 from matplotlib import pyplot as plt
 
+from hrta.reporting.facts import BASE_NAMES
 from hrta.reporting.pictures import style
 
-BASE_NAMES = {"relu": "ReLU", "tanh": "tanh", "gelu": "GELU"}
 DODGE = 0.03  # horizontal offset between the widths' markers
 MAX_ASPECT = 0.8  # height / width
 ANALYTIC = "m = ∞"

@@ -4,11 +4,10 @@ matrix stay non-decreasing in s for deep homotopy ReLU networks and for smooth b
 Reads the verdict file's dictionary (workflow/scripts/beyond_verdict.py writes it from
 hrta.theory.beyond.beyond_verdict)."""
 
+from hrta.reporting.facts import BASE_NAMES
 from hrta.reporting.words import kit
 from hrta.reporting.words.format import DASH, num
 
-NOT_DECIDABLE = "not decidable at this precision"
-BASE_NAMES = {"relu": "ReLU", "tanh": "tanh", "gelu": "GELU"}
 HEADING = "## Does Theorem 1's monotonicity hold beyond two-layer ReLU?"
 
 
@@ -51,16 +50,12 @@ def beyond_bottom_line(beyond: dict) -> str:
             fails.append(f"{network_name(entry)} ({'; '.join(where) if where else 'in the output or hidden part'})")
         else:
             held = [exp for exp, v in per_exp.items() if v["verdict"] == "holds"]
-            unresolved = [exp for exp, v in per_exp.items() if v["verdict"] == NOT_DECIDABLE]
+            unresolved = [exp for exp, v in per_exp.items() if v["verdict"] == kit.NOT_DECIDABLE]
             undecided.append(f"{network_name(entry)} (" + (f"holds on {', '.join(held)}; " if held else "")
                              + f"unresolved values on {', '.join(unresolved)})")
     text = ("Theorem 1's monotonicity beyond two-layer ReLU (λ_min of the infinite-width Gram matrix non-decreasing "
             f"in s, every part, every experiment): holds for {_grouped(holds) if holds else 'none of the networks'}")
-    if fails:
-        text += "; fails for " + "; ".join(fails)
-    if undecided:
-        text += "; not decidable at this precision for " + "; ".join(undecided)
-    return text + "."
+    return text + kit.fails_and_undecided(fails, undecided, "; ") + "."
 
 
 def beyond_section(beyond: dict) -> list[str]:
@@ -75,7 +70,7 @@ def beyond_section(beyond: dict) -> list[str]:
            "(their sum). A step of the fine grid counts as a decrease when λ_min falls by more than "
            f"{num(beyond['tolerance'], '.1e')} of its value plus the resolution level at both ends (rounding "
            "ε·n·λ_max plus the quadrature error bound); values at or below it are *unresolved*, and a part with "
-           f"unresolved values and no decrease is *{NOT_DECIDABLE}*. Ratios are λ_min(s)/λ_min(1) at infinite "
+           f"unresolved values and no decrease is *{kit.NOT_DECIDABLE}*. Ratios are λ_min(s)/λ_min(1) at infinite "
            "width, of the whole NTK (– where unresolved). *finite*: the seed-mean λ_min of the networks at "
            "initialisation over their s, per width.", ""]
     for exp, entry in beyond["experiments"].items():

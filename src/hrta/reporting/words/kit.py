@@ -9,6 +9,7 @@ from hrta.reporting.words.format import DASH, num
 
 SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall",
          trend.KENDALL_DEPTH: "Kendall", None: "none"}
+NOT_DECIDABLE = "not decidable at this precision"  # Theorem 1's third verdict (hrta.theory.spectra)
 ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of the Walsh averages of the log ratios",
             paired.T_TEST: "the geometric-mean ratio, exp of the mean log ratio"}
 
@@ -116,6 +117,17 @@ def reading(sub: list) -> str:
 def _where(rows: list) -> str:
     by_label = groups(rows, ("label",))
     return ", ".join(f"{label} at m = {'/'.join(str(r['width']) for r in sub)}" for (label,), sub in by_label.items())
+
+
+def fails_and_undecided(failing: list, undecided: list, sep: str) -> str:
+    """'<sep>fails for a<sep>b<sep>not decidable at this precision for c' of a Theorem 1 verdict
+    sentence ('' where both lists are empty)."""
+    text = ""
+    if failing:
+        text += f"{sep}fails for " + sep.join(failing)
+    if undecided:
+        text += f"{sep}{NOT_DECIDABLE} for " + sep.join(undecided)
+    return text
 
 
 def grid_sentence(entry: dict) -> str:

@@ -12,22 +12,18 @@ from hrta.theory.spectra import PART_MEANING
 
 ROUNDING = "rounding"
 FINITE_READING = {"holds": "does not decrease over these s", "fails": "decreases somewhere over these s",
-                  "not decidable at this precision": "is at rounding level at some of these s"}
+                  kit.NOT_DECIDABLE: "is at rounding level at some of these s"}
 
 
 def bottom_line(theory: dict) -> str:
     """One sentence: Theorem 1's verdict over every experiment and part."""
     parts = [(exp, part, p["verdict"]) for exp, e in theory["experiments"].items() for part, p in e["parts"].items()]
-    counts = {v: sum(1 for *_, x in parts if x == v) for v in ("holds", "fails", "not decidable at this precision")}
+    counts = {v: sum(1 for *_, x in parts if x == v) for v in ("holds", "fails", kit.NOT_DECIDABLE)}
     text = (f"Theorem 1, λ_min of the infinite-width Gram matrix non-decreasing in s: holds for {counts['holds']} "
             f"of {len(parts)} experiment × kernel-part combinations")
     failing = [f"{part} of {exp}" for exp, part, v in parts if v == "fails"]
-    undecided = [f"{part} of {exp}" for exp, part, v in parts if v == "not decidable at this precision"]
-    if failing:
-        text += ", fails for " + ", ".join(failing)
-    if undecided:
-        text += ", not decidable at this precision for " + ", ".join(undecided)
-    return text + "."
+    undecided = [f"{part} of {exp}" for exp, part, v in parts if v == kit.NOT_DECIDABLE]
+    return text + kit.fails_and_undecided(failing, undecided, ", ") + "."
 
 
 def section(theory: dict) -> list[str]:
