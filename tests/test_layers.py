@@ -102,15 +102,20 @@ def test_every_module_sits_in_a_layer_with_a_docstring():
             assert ast.get_docstring(ast.parse(path.read_text())), f"{path}: the layer's docstring is missing"
 
 
-def test_imports_follow_the_layer_direction():
-    modules = _modules()
+def _against(part_of, allowed):
+    """Every import from one part (a layer, a room) into another part it may not import."""
     wrong = []
-    for name, path in modules.items():
-        own = _layer(name)
+    for name, path in _modules().items():
+        own = part_of(name)
         for target in _imports(path, name):
-            layer = _layer(target)
-            if own and layer and layer != own and layer not in ALLOWED[own]:
-                wrong.append(f"{path.relative_to(ROOT)} ({own}) imports {target} ({layer})")
+            other = part_of(target)
+            if own and other and other != own and other not in allowed[own]:
+                wrong.append(f"{path.relative_to(ROOT)} ({own}) imports {target} ({other})")
+    return wrong
+
+
+def test_imports_follow_the_layer_direction():
+    wrong = _against(_layer, ALLOWED)
     assert not wrong, "imports against the declared direction:\n" + "\n".join(wrong)
 
 
@@ -123,13 +128,7 @@ def test_reporting_modules_sit_in_a_room_with_a_docstring():
 
 
 def test_reporting_imports_follow_the_rooms_direction():
-    wrong = []
-    for name, path in _modules().items():
-        own = _room(name)
-        for target in _imports(path, name):
-            room = _room(target)
-            if own and room and room != own and room not in ROOMS[own]:
-                wrong.append(f"{path.relative_to(ROOT)} ({own}) imports {target} ({room})")
+    wrong = _against(_room, ROOMS)
     assert not wrong, "imports against the rooms' direction:\n" + "\n".join(wrong)
 
 
