@@ -1,7 +1,6 @@
 # hrta: regenerate the figures and the table of the HRTA paper.
 # `snakemake --cores all` runs the default profile (config.yaml); another profile
 # (`--configfile workflow/configs/<name>.yaml`) is applied over it.
-import os
 from pathlib import Path
 
 import hrta.pipeline.config
@@ -25,9 +24,13 @@ hrta.pipeline.resources.check_memory(
 report: "workflow/report/workflow.rst"
 
 
-PROFILE = (
+PROFILE = (  # the profiles in force: inside the checkout by their path in it
     ", ".join(
-        os.path.relpath(path, workflow.basedir)
+        (
+            str(Path(path).resolve().relative_to(HERE.resolve()))
+            if Path(path).resolve().is_relative_to(HERE.resolve())
+            else str(Path(path).resolve())
+        )
         for path in workflow.overwrite_configfiles
     )
     or "config.yaml (default)"

@@ -25,6 +25,7 @@ TRAINING = {"threads": 1, "dtype": "float32", "accelerator": "cpu", "bias": "aug
             "optimizer_state_at_switch": "keep", "slopes": "fused", "chunk": 262144,
             "population_mb": 2048, "log_every_s": 30}
 ADAM = {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "step", "step_size": 50, "gamma": 0.5}}
+RELU_AND_HRTA = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 0.5, "epochs": 5}, {"s": 1.0, "epochs": 5}]}
 
 
 def workflow_copy(dest) -> Path:
@@ -107,3 +108,66 @@ def with_facts(ds, schedules: dict, experiment="exp", reference=0.0, gap=False, 
     if "loss" in out:
         out["loss"].attrs["long_name"] = loss_name
     return out
+
+
+def regime_map(ratio_by_seed: np.ndarray, cells: int) -> xr.Dataset:
+    """A map of ``cells`` switch points, one optimizer, width and schedule; HRTA's loss is
+    ReLU's divided by ratio_by_seed in every cell; the control equals ReLU."""
+    seeds = np.arange(len(ratio_by_seed))
+    relu = 1.0 + 0.1 * seeds
+    hrta = np.broadcast_to(relu / ratio_by_seed, (1, 1, cells, 1, len(seeds)))
+    zeros = np.zeros_like(hrta, dtype=np.int8)
+    dims = ("optimizer", "schedule", "switch", "width", "seed")
+    return xr.Dataset(
+        {"final_loss": (dims, hrta), "diverged": (dims, zeros),
+         "relu_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
+         "relu_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8)),
+         "control_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
+         "control_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8))},
+        coords={"optimizer": ["gd_f0.5"], "schedule": ["hrta_0.5-1"], "switch": np.linspace(0.1, 0.9, cells),
+                "width": [100], "seed": seeds, "family": ("optimizer", ["gd"]),
+                "setting": ("optimizer", ["0.5 × 2n/λmax"]), "schedule_label": ("schedule", ["HRTA 0.5→1"]),
+                "loss_is_gap": np.int8(0), "reference_loss": 0.0, "control_s": 1.5},
+        attrs={"regime": "fake"})
+
+
+def width_series(measured: list, kernel: list, widths=(20, 200)) -> xr.Dataset:
+    """A width series toward the kernel limit (hrta.theory.linearised.width_series): ReLU
+    and one HRTA schedule under GD, two seeds; the ratio ReLU/HRTA of the final loss is
+    measured[k] as trained and kernel[k] as the kernel predicts at widths[k], on both seeds."""
+    relu = np.array([1.0, 1.2])
+    ratios = {"measured_final_loss": np.asarray(measured, float), "predicted_final_loss": np.asarray(kernel, float)}
+    ds = xr.Dataset({name: (("width", "method", "seed"), np.stack([np.outer(np.ones(len(widths)), relu),
+                                                                  relu[None, :] / r[:, None]], axis=1))
+                     for name, r in ratios.items()},
+                    coords={"width": list(widths), "method": ["relu", "hrta"], "seed": [0, 1]},
+                    attrs={"experiment": "sin1d", "optimizer": "gd", "kernel": "analytic"})
+    return with_facts(ds, RELU_AND_HRTA, experiment="sin1d")
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures a hrta.reporting.pictures function saves, in order (it still writes them)."""
+    from hrta.reporting.pictures import style
+
+    figures, save = [], style.save
+    monkeypatch.setattr(style, "save", lambda fig, stem: figures.append(fig) or save(fig, stem))
+    return figures
+
+
+def final_losses(ratios: dict, experiment="exp", diverged=()) -> xr.Dataset:
+    """An aggregate of final losses under Adam: ReLU and HRTA 0.5→1 at the widths that key
+    ``ratios``, ReLU's loss 1 + 0.1 × seed and HRTA's that over ratios[width][seed], the test
+    errors a tenth of them; diverged: (method index, width index, seed) of the runs that
+    diverged (at epoch 7)."""
+    widths, ratio = list(ratios), np.array(list(ratios.values()), dtype=float)
+    relu = np.broadcast_to(1.0 + 0.1 * np.arange(ratio.shape[1]), ratio.shape)
+    final, div = np.stack([relu, relu / ratio])[None], np.zeros((1, 2) + ratio.shape, dtype="int64")
+    for where in diverged:
+        div[(0, *where)], final[(0, *where)] = 1, np.nan
+    dims = ("optimizer", "method", "width", "seed")
+    ds = xr.Dataset({"final_loss": (dims, final), "final_test_error": (dims, final / 10), "diverged": (dims, div),
+                     "diverged_epoch": (dims, np.where(div, 7, -1))},
+                    coords={"optimizer": ["adam"], "method": ["relu", "hrta"], "width": widths,
+                            "seed": list(range(ratio.shape[1]))})
+    return with_facts(ds, RELU_AND_HRTA, experiment=experiment)

@@ -20,9 +20,9 @@ from hrta.pipeline import architectures, regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import job_runs, jobs
 from hrta.pipeline.stability import resolve_lr
-from hrta.reporting import trend
-from hrta.reporting.architectures import depth_rows, split
-from hrta.reporting.architectures_figure import architectures_figure, ratios
+from hrta.reporting.numbers import trend
+from hrta.reporting.numbers.architectures import depth_rows, ratios, split
+from hrta.reporting.pictures.architectures import architectures_figure
 from hrta.theory.finite_ntk import DeepNetwork, empirical_ntk
 from hrta.training.populations import population_bytes
 from hrta.training.run import train_population
@@ -196,7 +196,8 @@ def _network_aggregate(base, depth, width, ratios, source="sin1d"):
                     coords={"optimizer": ["adam"], "method": ["relu", "hrta"], "width": [width],
                             "seed": list(range(len(ratios)))})
     name = f"{source}_{base}_L{depth}"
-    return name, with_facts(ds, SCHEDULES, experiment=name).assign_coords(base=base, depth=np.int64(depth))
+    facts = {"base": base, "depth": np.int64(depth), "source": source}
+    return name, with_facts(ds, SCHEDULES, experiment=name).assign_coords(facts)
 
 
 def test_two_layer_relu_of_a_new_width_is_depth_one_of_the_trend_and_of_no_claim(ci_config):

@@ -145,7 +145,7 @@ def test_bad_input_names_the_problem():
 
 
 def test_claims_section_names_the_failing_network_and_interval():
-    from hrta.reporting.beyond_markdown import HEADING, beyond_bottom_line, beyond_section
+    from hrta.reporting.words.beyond import HEADING, beyond_bottom_line, beyond_section
 
     ds = beyond.experiment_spectra(inputs(12, 1), _beyond_config(), "augment", 0).assign_coords(experiment="toy")
     s = ds["s"].values

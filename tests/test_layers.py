@@ -1,5 +1,6 @@
-"""The library's layout: layers, the direction of imports between them, no import circles,
-a torch-free Snakemake start, and each enum once (the schema's allowed values equal the code's)."""
+"""The library's layout: layers, the direction of imports between them (and between the
+reporting layer's rooms), no import circles, words without figure libraries, a torch-free
+Snakemake start, and each enum once (the schema's allowed values equal the code's)."""
 
 import ast
 import subprocess
@@ -20,6 +21,14 @@ ALLOWED = {
     "pipeline": {"model", "problems", "training", "theory"},
     "reporting": {"model", "problems", "training", "theory", "pipeline"},
 }
+# The reporting layer's rooms (hrta/reporting/__init__.py): what each may import of the others.
+ROOMS = {
+    "facts": set(),
+    "numbers": {"facts"},
+    "words": {"facts", "numbers"},
+    "pictures": {"facts", "numbers"},
+}
+FIGURE_LIBRARIES = {"matplotlib", "seaborn"}  # words never import them, not even through other modules
 
 
 def _modules():
@@ -52,6 +61,38 @@ def _layer(module):
     return parts[1] if len(parts) > 1 else None
 
 
+def _room(module):
+    """The room of a module of hrta.reporting ('facts', 'numbers', 'words', 'pictures'); None
+    for the package itself and for other layers."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "reporting" else None
+
+
+def _outside_imports(path):
+    """Top-level names of the modules outside hrta imported anywhere in a file."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found - {"hrta"}
+
+
+def _import_chains(start, modules):
+    """{hrta module: the chain of imports from ``start`` to it} for every hrta module that
+    importing ``start`` runs (what it imports, anywhere in the file, and their packages)."""
+    chains, todo = {start: [start]}, [start]
+    while todo:
+        name = todo.pop()
+        targets = {t for t in _imports(modules[name], name) if t in modules}
+        targets |= {".".join(t.split(".")[:k]) for t in targets | {name} for k in range(1, t.count(".") + 1)}
+        for target in sorted(targets - set(chains)):
+            chains[target] = chains[name] + [target]
+            todo.append(target)
+    return chains
+
+
 def test_every_module_sits_in_a_layer_with_a_docstring():
     for name, path in _modules().items():
         if name == "hrta":
@@ -61,16 +102,46 @@ def test_every_module_sits_in_a_layer_with_a_docstring():
             assert ast.get_docstring(ast.parse(path.read_text())), f"{path}: the layer's docstring is missing"
 
 
+def _against(part_of, allowed):
+    """Every import from one part (a layer, a room) into another part it may not import."""
+    wrong = []
+    for name, path in _modules().items():
+        own = part_of(name)
+        for target in _imports(path, name):
+            other = part_of(target)
+            if own and other and other != own and other not in allowed[own]:
+                wrong.append(f"{path.relative_to(ROOT)} ({own}) imports {target} ({other})")
+    return wrong
+
+
 def test_imports_follow_the_layer_direction():
+    wrong = _against(_layer, ALLOWED)
+    assert not wrong, "imports against the declared direction:\n" + "\n".join(wrong)
+
+
+def test_reporting_modules_sit_in_a_room_with_a_docstring():
+    for name, path in _modules().items():
+        if _layer(name) != "reporting" or name == "hrta.reporting":
+            continue
+        assert _room(name) in ROOMS, f"{path}: not in one of the rooms {sorted(ROOMS)} of hrta.reporting"
+        assert ast.get_docstring(ast.parse(path.read_text())), f"{path}: the module's docstring is missing"
+
+
+def test_reporting_imports_follow_the_rooms_direction():
+    wrong = _against(_room, ROOMS)
+    assert not wrong, "imports against the rooms' direction:\n" + "\n".join(wrong)
+
+
+def test_words_import_no_figure_library_directly_or_through_other_modules():
+    """The Snakefile imports words (captions, report labels) at every start: no matplotlib or
+    seaborn there, neither in a words module nor in any hrta module importing it runs."""
     modules = _modules()
     wrong = []
-    for name, path in modules.items():
-        own = _layer(name)
-        for target in _imports(path, name):
-            layer = _layer(target)
-            if own and layer and layer != own and layer not in ALLOWED[own]:
-                wrong.append(f"{path.relative_to(ROOT)} ({own}) imports {target} ({layer})")
-    assert not wrong, "imports against the declared direction:\n" + "\n".join(wrong)
+    for name in sorted(m for m in modules if _room(m) == "words"):
+        for reached, chain in _import_chains(name, modules).items():
+            for library in sorted(_outside_imports(modules[reached]) & FIGURE_LIBRARIES):
+                wrong.append(" -> ".join(chain) + f" imports {library}")
+    assert not wrong, "words reach a figure library:\n" + "\n".join(wrong)
 
 
 def test_no_import_circles():
@@ -106,7 +177,7 @@ def test_snakemake_start_imports_no_torch(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
                 if line.startswith("import time:")}
-    assert "hrta.pipeline.grid" in imported and "hrta.reporting.captions" in imported
+    assert "hrta.pipeline.grid" in imported and "hrta.reporting.words.captions" in imported
     assert not {m for m in imported if m.split(".")[0] in ("torch", "lightning", "matplotlib")}
 
 
@@ -145,7 +216,7 @@ def test_schema_enums_equal_the_codes():
     from hrta.problems import PROBLEMS
     from hrta.problems.bundled import DATASETS
     from hrta.problems.points import POINT_SETS
-    from hrta.reporting.regime import ADJUST
+    from hrta.reporting.numbers.regime import ADJUST
     from hrta.theory.linearised import NTK_KINDS
     from hrta.theory.smooth_ntk import SMOOTH_BASES
     from hrta.training.run import STATE_AT_SWITCH

@@ -14,7 +14,10 @@ from hrta.model.homotopy import HomotopyActivation, homotopize
 from hrta.pipeline.aggregate import METHOD_FACTS, combine, with_run_dims
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.problems.bundled import load as load_dataset
-from hrta.reporting import claims, claims_markdown, tables
+from hrta.reporting.numbers import claims
+from hrta.reporting.numbers.table1 import summary
+from hrta.reporting.words import table1
+from hrta.reporting.words.claims import markdown
 from hrta.training.real_data import mlp, train
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -106,14 +109,14 @@ def test_aggregate_has_the_form_table1_and_the_claims_read(aggregate):
     assert aggregate["test_error"].dims == ("optimizer", "method", "width", "seed", "eval_epoch")
     for name in METHOD_FACTS:
         assert aggregate[name].dims[0] == "method"
-    df = tables.summary({"digits": aggregate})
+    df = summary({"digits": aggregate})
     assert set(df["error_name"]) == {"held-out classification error"} and df["error_mean"].notna().all()
-    assert "Final held-out classification error:" in tables.markdown(df)
+    assert "Final held-out classification error:" in table1.markdown(df)
     rep = claims.report({}, real_data={"digits": aggregate})
     assert {r["quantity"] for r in rep["C5"]} == {"final_loss", "final_test_error"}
     assert all(r["label"] == "HRTA 0.5→1" and r["n_seeds"] == 3 for r in rep["C5"])
     assert rep["C1"] == [] and rep["real_data"] == ["digits"]
-    md = claims_markdown.markdown(rep)
+    md = markdown(rep)
     assert "## C5: HRTA helps on real data" in md and "### digits: final held-out error" in md
     assert "C5, HRTA helps on real data (digits): on the final training loss" in md
 

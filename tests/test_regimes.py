@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from conftest import SCHEMA, make_run
+from conftest import SCHEMA, make_run, regime_map
 from hrta.pipeline import regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import runs
 from hrta.pipeline.stability import resolve_lr
-from hrta.reporting.regime import bottom_line, map_tests, section, with_tests
+from hrta.reporting.numbers.regime import map_tests, with_tests
+from hrta.reporting.words.regime import bottom_line, section
 
 REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "epochs": 100,
           "optimizers": [{"family": "adam", "lrs": [1e-2, 1e-3]}, {"family": "gd", "stability_fractions": [0.5]}],
@@ -76,31 +77,10 @@ def test_gd_rate_is_the_fraction_of_the_smallest_limit_over_the_map():
     assert resolve_lr(typed, spectra) is typed
 
 
-def _fake_map(ratio_by_seed: np.ndarray, cells: int) -> xr.Dataset:
-    """A map of ``cells`` switch points, one optimizer, width and schedule; HRTA's loss is
-    ReLU's divided by ratio_by_seed in every cell; the control equals ReLU."""
-    seeds = np.arange(len(ratio_by_seed))
-    relu = 1.0 + 0.1 * seeds
-    hrta = np.broadcast_to(relu / ratio_by_seed, (1, 1, cells, 1, len(seeds)))
-    zeros = np.zeros_like(hrta, dtype=np.int8)
-    dims = ("optimizer", "schedule", "switch", "width", "seed")
-    return xr.Dataset(
-        {"final_loss": (dims, hrta), "diverged": (dims, zeros),
-         "relu_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
-         "relu_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8)),
-         "control_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
-         "control_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8))},
-        coords={"optimizer": ["gd_f0.5"], "schedule": ["hrta_0.5-1"], "switch": np.linspace(0.1, 0.9, cells),
-                "width": [100], "seed": seeds, "family": ("optimizer", ["gd"]),
-                "setting": ("optimizer", ["0.5 × 2n/λmax"]), "schedule_label": ("schedule", ["HRTA 0.5→1"]),
-                "loss_is_gap": np.int8(0), "reference_loss": 0.0, "control_s": 1.5},
-        attrs={"regime": "fake"})
-
-
 def test_adjustment_decides_as_its_arithmetic_says():
     """8 seeds, HRTA 2x lower on every seed of 20 cells: each raw p is the floor 2/2^8;
     Benjamini-Hochberg keeps every cell at it (holds), Holm multiplies by 20 (undecided)."""
-    ds = _fake_map(np.full(8, 2.0), cells=20)
+    ds = regime_map(np.full(8, 2.0), cells=20)
     bh, holm = map_tests(ds, 0.05, "bh"), map_tests(ds, 0.05, "holm")
     np.testing.assert_allclose(bh["vs_relu_p_value"], 2 / 2**8)
     assert (bh["vs_relu_verdict"] == "holds").all() and (bh["vs_relu_raw_verdict"] == "holds").all()
@@ -110,7 +90,7 @@ def test_adjustment_decides_as_its_arithmetic_says():
 
 
 def test_mirror_image_is_contradicted_and_reported():
-    ds = _fake_map(np.full(8, 0.5), cells=3)
+    ds = regime_map(np.full(8, 0.5), cells=3)
     tested = with_tests(ds, 0.05, "bh")
     assert (tested["vs_relu_verdict"] == "contradicted").all()
     np.testing.assert_allclose(tested["vs_relu_median_ratio"], 0.5)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from conftest import CI_PROFILE, ROOT, snakemake, write_profile
+from conftest import CI_PROFILE, ROOT, snakemake, workflow_copy, write_profile
 from hrta.pipeline.reference import check
 
 REFERENCE = ROOT / "results" / "reference" / "ci"
@@ -124,6 +124,22 @@ def test_kill_9_of_the_workflow_locks_then_unlock_and_rerun_match_bit_for_bit(ci
     for path in _aggregates(ci_run):
         with xr.open_dataset(path) as a, xr.open_dataset(tmp_path / "results" / "aggregate" / path.name) as b:
             xr.testing.assert_identical(a.load(), b.load())
+
+
+def test_a_finished_run_moved_elsewhere_and_logging_changed_retrain_nothing(ci_run, tmp_path):
+    """No rule input or parameter holds the checkout's or the run's folder, and only what shapes
+    a result is a parameter: the finished CI run, moved with its checkout to other folders,
+    has nothing to do; with another training.log_every_s it plans no training job."""
+    moved = tmp_path / "moved"
+    shutil.copytree(ci_run, moved, symlinks=True)  # copy2: modification times kept
+    checkout = workflow_copy(tmp_path / "checkout")
+    dry = snakemake(moved, "-n", snakefile=checkout / "Snakefile")
+    assert "Nothing to be done" in dry.stdout + dry.stderr, (dry.stdout + dry.stderr)[-3000:]
+    quieter = tmp_path / "quieter.yaml"
+    quieter.write_text(CI_PROFILE.read_text().replace("log_every_s: 0.5", "log_every_s: 7"))
+    assert quieter.read_text() != CI_PROFILE.read_text()
+    dry = snakemake(moved, "-n", "--configfile", str(quieter), snakefile=checkout / "Snakefile")
+    assert "rule train:" not in dry.stdout, dry.stdout[-3000:]
 
 
 def test_lint_dry_runs_and_report(ci_run, tmp_path):

@@ -3,7 +3,7 @@ rule claims:
         aggregates=expand(PATHS["aggregate"], experiment=EXPERIMENTS),
         theory="results/theory/theorem1.json",
         regimes=expand("results/regime/{regime}.nc", regime=REGIMES),
-        kernel_widths=lambda wc: (
+        kernel_limit=lambda wc: (
             ["results/theory/kernel_limit.nc"] if LINEARISED else []
         ),
         beyond=(

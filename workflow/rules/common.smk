@@ -6,7 +6,7 @@ import hrta.pipeline.architectures
 import hrta.pipeline.grid as grid
 import hrta.pipeline.regimes
 import hrta.pipeline.resources
-import hrta.reporting.captions
+import hrta.reporting.words.captions
 
 PATHS = grid.PATHS
 JOB_PER = config["training"]["job_per"]
@@ -53,4 +53,4 @@ def train_inputs(wc):
 def figure_caption(wc):
     """The caption phrases of a convergence figure's problem (its job's parameters)."""
     experiment = config["experiments"][FIGURES[wc.figure]["experiment"]]
-    return hrta.reporting.captions.caption_params(experiment["problem"])
+    return hrta.reporting.words.captions.caption_params(experiment["problem"])

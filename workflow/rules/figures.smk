@@ -1,4 +1,5 @@
-import hrta.reporting.report_labels as report_labels
+import hrta.reporting.numbers.proof as proof_graph
+import hrta.reporting.words.report_labels as report_labels
 
 
 rule convergence_figure:
@@ -34,9 +35,12 @@ rule convergence_figure:
         "../scripts/convergence_figure.py"
 
 
+# The proof's structure is read (and checked) at start: a parameter, so that the figure
+# depends on the file's content, not on where the checkout lies.
+PROOF_GRAPH = proof_graph.load(HERE / config["proof"]["graph"], key="proof.graph")
+
+
 rule proof_figure:
-    input:
-        Path(workflow.basedir) / config["proof"]["graph"],
     output:
         pdf=f"results/figures/{config['proof']['figure']}.pdf",
         png=report(
@@ -53,5 +57,7 @@ rule proof_figure:
         f"results/logs/figures/{config['proof']['figure']}.log",
     conda:
         "../../environment.yml"
+    params:
+        graph=PROOF_GRAPH,
     script:
         "../scripts/proof_figure.py"

@@ -97,4 +97,4 @@ if LINEARISED:
             "../../environment.yml"
         threads: 1
         script:
-            "../scripts/kernel_widths_figure.py"
+            "../scripts/kernel_limit_figure.py"

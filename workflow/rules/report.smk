@@ -55,6 +55,5 @@ rule provenance_page:
     params:
         profile=PROFILE,
         config=config,
-        checkout=workflow.basedir,
     script:
         "../scripts/provenance_page.py"

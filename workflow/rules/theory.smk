@@ -119,4 +119,4 @@ if LINEARISED:
             "../../environment.yml"
         threads: 1
         script:
-            "../scripts/kernel_regime_figure.py"
+            "../scripts/linearised_figure.py"

@@ -5,8 +5,8 @@ By hand: python workflow/scripts/architectures_figure.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
-from hrta.reporting.architectures_figure import architectures_figure
 from hrta.reporting.facts import by_experiment
+from hrta.reporting.pictures.architectures import architectures_figure
 
 
 def main(networks: list[str], sources: list[str], stem: str) -> None:

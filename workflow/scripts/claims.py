@@ -8,12 +8,13 @@ from pathlib import Path
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
-from hrta.reporting import architectures, claims, claims_markdown
 from hrta.reporting.facts import by_experiment
+from hrta.reporting.numbers import architectures, claims
+from hrta.reporting.words.claims import markdown
 
 
 def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes: list[str],
-         kernel_widths: list[str], beyond: list[str], real_data: list[str], networks: list[str]) -> None:
+         kernel_limit: list[str], beyond: list[str], real_data: list[str], networks: list[str]) -> None:
     aggs = by_experiment(read_netcdf(path) for path in aggregates)
     real = by_experiment(read_netcdf(path) for path in real_data)
     rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], json.loads(Path(theory).read_text()),
@@ -21,15 +22,15 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes:
     if networks:  # other bases and depths: C3, C4
         rep = architectures.add_to(rep, by_experiment(read_netcdf(path) for path in networks), aggs)
     maps = {Path(path).stem: read_netcdf(path) for path in regimes}
-    widths = read_netcdf(kernel_widths[0]) if kernel_widths else None
+    widths = read_netcdf(kernel_limit[0]) if kernel_limit else None
     beyond_verdict = json.loads(Path(beyond[0]).read_text()) if beyond else None
     write_text(claims.to_json(rep), f"{stem}.json")
-    write_text(claims_markdown.markdown(rep, maps, widths, beyond_verdict), f"{stem}.md")
+    write_text(markdown(rep, maps, widths, beyond_verdict), f"{stem}.md")
 
 
 snakemake = scripts.rule_context(globals(), "claims", __doc__)
 with scripts.logged(snakemake.log[0]):
     main(list(snakemake.input.aggregates), snakemake.output.md.removesuffix(".md"),
          snakemake.params.settings, snakemake.input.theory, list(snakemake.input.regimes),
-         list(snakemake.input.kernel_widths), list(snakemake.input.beyond), list(snakemake.input.real_data),
+         list(snakemake.input.kernel_limit), list(snakemake.input.beyond), list(snakemake.input.real_data),
          list(snakemake.input.architectures))

@@ -6,11 +6,12 @@ By hand: python workflow/scripts/compute_cost.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import write_text
-from hrta.reporting import costs
+from hrta.reporting.numbers.costs import cost_table
+from hrta.reporting.words import costs
 
 
 def main(job_paths: list[str], timing_paths: list[str], stem: str) -> None:
-    table, totals = costs.cost_table(job_paths, timing_paths)
+    table, totals = cost_table(job_paths, timing_paths)
     write_text(table.to_csv(index=False, float_format="%.3f"), f"{stem}.csv")
     write_text(costs.markdown(table, totals), f"{stem}.md")
 

@@ -5,7 +5,7 @@ By hand: python workflow/scripts/convergence_figure.py figure=fig4 [--configfile
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
-from hrta.reporting.convergence import convergence_figure
+from hrta.reporting.pictures.convergence import convergence_figure
 
 
 def main(aggregate: str, stem: str, metrics: list[str], title: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import write_text
-from hrta.reporting.html_page import page
+from hrta.reporting.words.html_page import page
 
 
 def main(source: str, target: str, title: str) -> None:

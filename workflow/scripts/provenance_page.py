@@ -5,13 +5,13 @@ By hand: python workflow/scripts/provenance_page.py [--configfile FILE]
 
 from hrta.pipeline import provenance, scripts
 from hrta.pipeline.files import write_text
-from hrta.reporting.description import provenance_rst
+from hrta.reporting.words.description import provenance_rst
 
 
-def main(target: str, profile: str, config: dict, checkout: str) -> None:
+def main(target: str, profile: str, config: dict, checkout) -> None:
     write_text(provenance_rst(profile, config, provenance.versions(), provenance.git_commit(checkout)), target)
 
 
 snakemake = scripts.rule_context(globals(), "provenance_page", __doc__)
 with scripts.logged(snakemake.log[0]):
-    main(snakemake.output[0], snakemake.params.profile, snakemake.params.config, snakemake.params.checkout)
+    main(snakemake.output[0], snakemake.params.profile, snakemake.params.config, snakemake.scriptdir)

@@ -7,7 +7,7 @@ By hand: python workflow/scripts/real_data_figure.py dataset=digits [--configfil
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
 from hrta.problems.bundled import DATASETS
-from hrta.reporting.convergence import convergence_figure
+from hrta.reporting.pictures.convergence import convergence_figure
 
 
 def main(aggregate: str, stem: str, bundled: str) -> None:

@@ -5,7 +5,7 @@ By hand: python workflow/scripts/regime_figure.py regime=sin1d [--configfile FIL
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
-from hrta.reporting.regime import figure
+from hrta.reporting.pictures.regime import figure
 
 
 def main(path: str, stem: str) -> None:

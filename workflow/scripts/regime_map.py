@@ -8,7 +8,7 @@ from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_netcdf
 from hrta.pipeline.provenance import stamp
 from hrta.pipeline.regime_map import map_dataset
-from hrta.reporting.regime import with_tests
+from hrta.reporting.numbers.regime import with_tests
 
 
 def main(aggregate: str, name: str, regime: dict, out: str) -> None:

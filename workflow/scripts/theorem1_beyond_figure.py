@@ -5,7 +5,7 @@ By hand: python workflow/scripts/theorem1_beyond_figure.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
-from hrta.reporting.beyond_figure import theorem1_beyond_figure
+from hrta.reporting.pictures.beyond import theorem1_beyond_figure
 
 
 def main(path: str, stem: str) -> None:

@@ -5,7 +5,7 @@ By hand: python workflow/scripts/theorem1_figure.py [--configfile FILE]
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf
-from hrta.reporting.theory_figures import theorem1_figure
+from hrta.reporting.pictures.theory import theorem1_figure
 
 
 def main(paths: list[str], stem: str) -> None:

@@ -88,6 +88,7 @@ def job_context(rule_name: str, wildcards: dict, configfile: Path | None = None,
                 for i, path in enumerate(files):
                     files[i] = str(directory / path)
             return Snakemake(job.input, job.output, job.params, job.wildcards, job.threads,
-                             job.resources, job.log, workflow.config, rule.name, None)
+                             job.resources, job.log, workflow.config, rule.name, None,
+                             str(ROOT / "workflow" / "scripts"))
     finally:
         os.chdir(here)

@@ -4,6 +4,8 @@ energy). No matplotlib here: tables and claims use it too."""
 
 import xarray as xr
 
+BASE_NAMES = {"relu": "ReLU", "tanh": "tanh", "gelu": "GELU"}  # a network's base activation, as written
+
 
 def by_experiment(datasets) -> dict:
     """{experiment name: dataset} for datasets that each carry their experiment's name."""

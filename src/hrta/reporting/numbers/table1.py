@@ -1,0 +1,44 @@
+"""Table 1: final training loss and test error per method and width, mean ± std over seeds
+(the seeds that did not diverge; the diverged ones counted)."""
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from hrta.reporting.facts import compared_loss, error_label, method_labels
+
+
+def summary(aggregates: dict[str, xr.Dataset]) -> pd.DataFrame:
+    """Long table: one row per (experiment, optimizer, method, width).
+
+    Diverged runs are counted in ``n_diverged`` and left out of the mean and std. A loss
+    that is a gap (a Ritz energy) is given as the gap to the exact solution's loss.
+    """
+    rows = []
+    for exp, agg in aggregates.items():
+        labels = method_labels(agg)
+        final_loss, gap = compared_loss(agg, "final_loss"), bool(agg["loss_is_gap"])
+        error_name = error_label(agg)
+        for opt in agg.optimizer.values:
+            for method in labels:  # config order: the baseline first
+                for width in agg.width.values:
+                    where = {"optimizer": opt, "method": method, "width": width}
+                    sel = agg.sel(where)
+                    loss, err = final_loss.sel(where).values, sel["final_test_error"].values
+                    rows.append({
+                        "experiment": exp, "optimizer": str(opt), "method": str(method),
+                        "label": labels[str(method)], "width": int(width),
+                        "n_seeds": int(sel.sizes["seed"]),
+                        "n_diverged": int(sel["diverged"].sum()), "loss_is_gap": gap, "error_name": error_name,
+                        "loss_mean": _stat(np.nanmean, loss), "loss_std": _stat(_std, loss),
+                        "error_mean": _stat(np.nanmean, err), "error_std": _stat(_std, err),
+                    })
+    return pd.DataFrame(rows)
+
+
+def _std(values):
+    return np.nanstd(values, ddof=1) if np.isfinite(values).sum() > 1 else np.nan
+
+
+def _stat(fn, values):
+    return float(fn(values)) if np.isfinite(values).any() else float("nan")

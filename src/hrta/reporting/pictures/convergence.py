@@ -1,0 +1,91 @@
+"""Convergence figures: chosen metrics over epochs, one row per (optimizer, metric), one panel per width."""
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+import xarray as xr
+from matplotlib import pyplot as plt
+
+from hrta.pipeline.config import METRICS
+from hrta.reporting.facts import compared_loss, error_label, loss_label, method_labels, switch_epochs
+from hrta.reporting.pictures import style
+
+MAX_POINTS = 400  # epochs drawn per line; the curves are smooth at this resolution
+
+
+def _metric(agg: xr.Dataset, metric: str) -> tuple[xr.DataArray, str, str]:
+    """(values, epoch dim, axis label) of a metric; a loss that is a gap is drawn as the gap."""
+    if metric == "loss":
+        return compared_loss(agg), "epoch", loss_label(agg)
+    if metric == "test_error":
+        return agg["test_error"], "eval_epoch", error_label(agg)
+    raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+
+
+def _long_frame(da: xr.DataArray, dim: str, labels: dict) -> pd.DataFrame:
+    stride = max(1, da.sizes[dim] // MAX_POINTS)
+    keep = np.unique(np.append(np.arange(0, da.sizes[dim], stride), da.sizes[dim] - 1))
+    df = da.isel({dim: keep}).to_dataframe(name="value").reset_index()
+    df["method"] = df["method"].map(labels)
+    return df.rename(columns={dim: "epoch"})
+
+
+def convergence_figure(agg: xr.Dataset, stem: str, title: str,
+                       metrics=METRICS) -> list[str]:
+    """Rows: the given metrics; columns: each optimizer's widths, side by side (a row shares
+    its y axis), so that the figure stays wider than tall.
+
+    Lines are the median over seeds, bands the min-max range; a cross marks the epoch
+    where a run diverged, a dotted line a homotopy switch. A loss that is a gap (a Ritz
+    energy) is drawn minus the aggregate's reference_loss; on the log scale, non-positive
+    values are left out.
+    """
+    labels = method_labels(agg)
+    palette = style.method_palette(agg)
+    drawn = [_metric(agg, m) for m in metrics]
+    optimizers, widths = list(agg.optimizer.values), list(agg.width.values)
+    columns = [(opt, width) for opt in optimizers for width in widths]
+    with style.paper_style():
+        fig, axes = plt.subplots(len(drawn), len(columns), figsize=style.figure_size(len(drawn)),
+                                 squeeze=False, sharex=True, sharey="row")
+        for r, (da, dim, ylabel) in enumerate(drawn):
+            for c, (opt, width) in enumerate(columns):
+                ax = axes[r, c]
+                sub = da.sel(optimizer=opt, width=width)
+                df = _long_frame(sub, dim, labels)
+                sns.lineplot(df, x="epoch", y="value", hue="method", palette=palette,
+                             hue_order=list(palette),
+                             estimator="median", errorbar=("pi", 100), ax=ax,
+                             legend=(r == 0 and c == len(columns) - 1))
+                _mark_divergence(ax, agg.sel(optimizer=opt, width=width), sub, dim, labels, palette)
+                for epoch in switch_epochs(agg):
+                    ax.axvline(epoch, color="0.5", linestyle=":", linewidth=0.8)
+                ax.set_yscale("log", nonpositive="mask")
+                ax.set_title(f"{opt}\nm = {width}" if r == 0 else "")  # columns keep their order down the rows
+                ax.set_ylabel(ylabel if c == 0 else "")
+                ax.set_xlabel("epoch" if r == len(drawn) - 1 else "")
+        fig.suptitle(title)
+        _legend_below(fig, axes[0, -1])
+        return style.save(fig, stem)
+
+
+def _legend_below(fig, ax) -> None:
+    """Move the one panel legend below the panels (one row), where it hides no curve."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles, names = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    legend.remove()
+    fig.legend(handles, names, loc="outside lower center", ncol=len(names), frameon=False)
+
+
+def _mark_divergence(ax, runs: xr.Dataset, da: xr.DataArray, dim: str, labels, palette) -> None:
+    for method in runs.method.values:
+        for seed in runs.seed.values:
+            at = int(runs["diverged_epoch"].sel({"method": method, "seed": seed}))
+            if at < 0:
+                continue
+            line = da.sel({"method": method, "seed": seed})
+            finite = line.where(np.isfinite(line) & (line[dim] <= at), drop=True)
+            y = float(finite[-1]) if finite.size else float(np.nanmax(da))
+            ax.scatter([at], [y], marker="x", s=30, color=palette[labels[str(method)]], zorder=5)
