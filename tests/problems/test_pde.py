@@ -127,6 +127,7 @@ def test_resampling_is_deterministic_and_fresh():
     np.testing.assert_allclose(f0, PDE.source(x0))
 
 
+@pytest.mark.slow
 def test_training_with_resampling_is_reproducible():
     cfg = {**CFG, "resample": True}
     ds = make_problem(cfg).make_dataset(0)
@@ -140,6 +141,7 @@ def test_training_with_resampling_is_reproducible():
     assert fixed["loss"].values[0] != a["loss"].values[0]  # epoch 0 used fresh points
 
 
+@pytest.mark.slow
 def test_resampled_energy_gap_compares_like_with_like():
     """With redrawn points the gap is E(u) - E(u*) on each epoch's own points (not on the
     fixed grid, whose E(u*) differs by the quadrature noise), and the gap on the fixed test

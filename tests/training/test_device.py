@@ -6,6 +6,7 @@ tested path; the same property is what makes accelerator=gpu copy the data only 
 """
 
 import lightning as L
+import pytest
 import torch
 
 from conftest import make_run
@@ -14,6 +15,7 @@ from hrta.training.run import train
 DATA = ("x_train", "y_train", "x_test", "y_test")
 
 
+@pytest.mark.slow
 def test_full_batch_data_are_module_buffers_never_copied(sin_dataset, monkeypatch):
     seen = {}
     fit = L.Trainer.fit

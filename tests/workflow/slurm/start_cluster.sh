@@ -3,11 +3,11 @@
 # Installs munge + SLURM from Debian if missing, writes /etc/slurm/slurm.conf (the jobstep
 # plugin needs it there: it drops SLURM_CONF before its inner srun), starts munged, slurmctld
 # and slurmd with pid files under $HRTA_SLURM_DIR, and waits until the node is idle.
-# Stop with tests/slurm/stop_cluster.sh (same $HRTA_SLURM_DIR).
+# Stop with tests/workflow/slurm/stop_cluster.sh (same $HRTA_SLURM_DIR).
 set -euo pipefail
 DIR=${HRTA_SLURM_DIR:-/tmp/hrta-slurm}
 CONF=/etc/slurm/slurm.conf
-MARK="# written by hrta tests/slurm/start_cluster.sh"
+MARK="# written by hrta tests/workflow/slurm/start_cluster.sh"
 PARTITION=${HRTA_SLURM_PARTITION:-hrta}
 HERE=$(cd "$(dirname "$0")" && pwd)
 started=0

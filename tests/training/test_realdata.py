@@ -77,6 +77,7 @@ def test_homotopized_mlp_at_s1_is_the_mlp_bit_for_bit():
     assert not torch.equal(net(x), homotopized(x))
 
 
+@pytest.mark.slow
 def test_training_is_deterministic_and_follows_the_schedule(digits):
     first, second = train(digits, spec()), train(digits, spec())
     xr.testing.assert_identical(first, second)
@@ -90,6 +91,7 @@ def test_training_is_deterministic_and_follows_the_schedule(digits):
     assert str(first["label"].values) == "HRTA 0.5→1"
 
 
+@pytest.mark.slow
 def test_a_seed_gives_every_method_the_same_start(digits):
     relu, later = train(digits, spec("relu")), train(digits, spec("hrta_1-1.5"))
     np.testing.assert_array_equal(relu["loss"].values[:10], later["loss"].values[:10])  # s = 1 in epochs 0-9
@@ -104,6 +106,7 @@ def aggregate(digits):
     return combine(pieces)
 
 
+@pytest.mark.slow
 def test_aggregate_has_the_form_table1_and_the_claims_read(aggregate):
     assert aggregate["loss"].dims == ("optimizer", "method", "width", "seed", "epoch")
     assert aggregate["test_error"].dims == ("optimizer", "method", "width", "seed", "eval_epoch")
@@ -135,6 +138,7 @@ def test_profiles_validate_and_name_collisions_are_refused(ci_config):
         validate({**raw, "real_data": {"digits": {**digits, "dataset": "mnist"}}}, SCHEMA)
 
 
+@pytest.mark.slow
 def test_a_diverging_run_is_recorded(digits):
     huge = spec("relu", optimizer={"name": "gd", "algorithm": "gd", "lr": 1e12})
     hist = train(digits, huge)

@@ -95,6 +95,7 @@ def test_the_single_network_is_the_population_of_one():
             torch.testing.assert_close(net(x), want, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype, rtol", [("float64", 1e-10), ("float32", 1e-3)])
 def test_training_with_the_sorted_kernel_follows_the_fused_one(dtype, rtol):
     """120 Adam epochs, switches included. float32: the products round differently, and a

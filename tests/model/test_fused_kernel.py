@@ -85,6 +85,7 @@ def test_rejects_bad_slopes_and_chunk():
         TwoLayerNet(1, 3, chunk=0)
 
 
+@pytest.mark.slow
 def test_training_losses_are_bit_identical_across_runs_and_small_chunks(sin_dataset):
     spec = make_run(training={**TRAINING, "chunk": 100})  # 50 x 64: 32 chunks
     a = train(sin_dataset, spec)

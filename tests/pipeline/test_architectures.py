@@ -79,6 +79,7 @@ def test_bad_network_is_refused():
         PopulationMLP(nets)
 
 
+@pytest.mark.slow
 def test_a_deep_population_trains_and_records_its_network(sin_dataset):
     network = {"base": "relu", "depth": 3}
     specs = [make_run(seed=seed, network=network, method=name, schedule=schedule)

@@ -1,6 +1,6 @@
 """The CI profile on a real single-node SLURM cluster, through the project's SLURM profile.
 
-Starts munge, slurmctld and slurmd (tests/slurm/start_cluster.sh, which installs Debian's
+Starts munge, slurmctld and slurmd (tests/workflow/slurm/start_cluster.sh, which installs Debian's
 packages when missing), runs the CI profile with `snakemake --executor slurm`, checks from
 SLURM's own job-completion log that every training job was a completed SLURM job with the
 rule's resources, and compares the aggregates with a local run of the same profile (run at
@@ -32,7 +32,7 @@ import hrta.pipeline.resources
 from conftest import CI_PROFILE as CI_CONFIG
 from conftest import ROOT, SCHEMA, write_profile
 
-SCRIPTS = ROOT / "tests" / "slurm"
+SCRIPTS = ROOT / "tests" / "workflow" / "slurm"
 PARTITION = "hrta"
 RUN_LIMIT_S = 240  # each snakemake run; SIGINT ends it cleanly (SIGTERM would wait for jobs)
 

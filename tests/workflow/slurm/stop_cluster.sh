@@ -20,7 +20,7 @@ for daemon in slurmd slurmctld munged; do
   rm -f "$pidfile"
 done
 CONF=/etc/slurm/slurm.conf
-if [ -f "$CONF" ] && grep -qF "# written by hrta tests/slurm/start_cluster.sh" "$CONF"; then
+if [ -f "$CONF" ] && grep -qF "# written by hrta tests/workflow/slurm/start_cluster.sh" "$CONF"; then
   rm -f "$CONF"
 fi
 echo "== SLURM test cluster stopped"

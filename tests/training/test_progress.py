@@ -7,6 +7,7 @@ import re
 import warnings
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from conftest import TRAINING, make_run
@@ -23,6 +24,7 @@ def _job():
             make_run(seed=1, optimizer={**gd, "name": "gd_huge", "lr": 1e6})]
 
 
+@pytest.mark.slow
 def test_start_end_and_progress_lines(sin_dataset, caplog):
     with caplog.at_level(logging.INFO, logger="hrta.training"):
         histories, times = train_runs(sin_dataset, _job(), TRAINING["population_mb"], EVERY_EPOCH)
@@ -48,6 +50,7 @@ def test_start_end_and_progress_lines(sin_dataset, caplog):
                         r" \S+ s \(population \S+ s / 2 runs\)", ends[3])
 
 
+@pytest.mark.slow
 def test_the_log_interval_changes_no_number(sin_dataset):
     quiet, _ = train_runs(sin_dataset, _job(), TRAINING["population_mb"], QUIET)
     chatty, _ = train_runs(sin_dataset, _job(), TRAINING["population_mb"], EVERY_EPOCH)

@@ -6,6 +6,7 @@ from conftest import TRAINING, make_run
 from hrta.training.run import train
 
 
+@pytest.mark.slow
 def test_loss_drops_and_history_layout(sin_dataset):
     h = train(sin_dataset, make_run())
     assert h.sizes["epoch"] == 121 and list(h.eval_epoch.values) == list(range(0, 120, 10)) + [120]
@@ -18,6 +19,7 @@ def test_loss_drops_and_history_layout(sin_dataset):
     assert h.lr.values[0] == pytest.approx(1e-2) and h.lr.values[55] == pytest.approx(5e-3)
 
 
+@pytest.mark.slow
 def test_same_seed_reproduces_exactly(sin_dataset):
     spec = make_run()
     a = train(sin_dataset, spec)
@@ -27,6 +29,7 @@ def test_same_seed_reproduces_exactly(sin_dataset):
     assert not np.array_equal(a.loss.values, c.loss.values)
 
 
+@pytest.mark.slow
 def test_a_run_does_not_depend_on_the_runs_before_it_in_the_process(sin_dataset):
     """A training job trains several runs in one process (training.job_per)."""
     spec = make_run(seed=3)
@@ -36,6 +39,7 @@ def test_a_run_does_not_depend_on_the_runs_before_it_in_the_process(sin_dataset)
     xr.testing.assert_identical(alone, train(sin_dataset, spec))
 
 
+@pytest.mark.slow
 def test_reset_optimizer_state_changes_second_stage_only(sin_dataset):
     keep = make_run()
     reset = make_run(training={**TRAINING, "optimizer_state_at_switch": "reset"})
@@ -45,6 +49,7 @@ def test_reset_optimizer_state_changes_second_stage_only(sin_dataset):
     assert not np.array_equal(a.loss.values[62:], b.loss.values[62:])
 
 
+@pytest.mark.slow
 def test_huge_learning_rate_is_recorded_as_diverged(sin_dataset):
     spec = make_run(optimizer={"name": "gd", "algorithm": "gd", "lr": 1e6,
                                 "decay": {"kind": "none"}})
@@ -56,6 +61,7 @@ def test_huge_learning_rate_is_recorded_as_diverged(sin_dataset):
     assert np.isnan(float(h.final_loss)) and np.isnan(float(h.final_test_error))
 
 
+@pytest.mark.slow
 def test_float64_option(sin_dataset):
     spec = make_run(training={**TRAINING, "dtype": "float64"},
                      schedule=[{"s": 1.0, "epochs": 20}])

@@ -38,6 +38,7 @@ def _assert_same(a, b):
         np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("problem", [PROBLEM, RITZ], ids=["regression", "ritz"])
 def test_members_equal_their_runs_alone_and_the_plain_loop(dtype, problem):
@@ -52,6 +53,7 @@ def test_members_equal_their_runs_alone_and_the_plain_loop(dtype, problem):
         np.testing.assert_allclose(hist["loss"].values, plain, rtol=RTOL[dtype], atol=scale)
 
 
+@pytest.mark.slow
 def test_numbers_do_not_depend_on_the_other_members_or_their_order(sin_dataset):
     specs = _specs()
     full = train_population(sin_dataset, specs)
@@ -60,6 +62,7 @@ def test_numbers_do_not_depend_on_the_other_members_or_their_order(sin_dataset):
             _assert_same(hist, full[k])
 
 
+@pytest.mark.slow
 def test_a_diverging_member_is_frozen_and_the_others_go_on_unaffected(sin_dataset):
     gd = {"name": "gd", "algorithm": "gd", "lr": 0.05, "decay": {"kind": "none"}}
     calm = [make_run(seed=s, optimizer=gd) for s in (0, 1)]
@@ -76,6 +79,7 @@ def test_a_diverging_member_is_frozen_and_the_others_go_on_unaffected(sin_datase
     _assert_same(bad, train(sin_dataset, huge))  # as the run alone records it
 
 
+@pytest.mark.slow
 def test_optimizer_state_is_reset_at_each_members_own_switch(sin_dataset):
     reset = {**TRAINING, "optimizer_state_at_switch": "reset"}
     specs = [make_run(seed=0, training=reset),
@@ -88,6 +92,7 @@ def test_optimizer_state_is_reset_at_each_members_own_switch(sin_dataset):
     assert not np.array_equal(kept.loss.values[32:], together[1].loss.values[32:])
 
 
+@pytest.mark.slow
 def test_resampled_points_are_each_members_own():
     problem = {**RITZ, "resample": True}
     data = make_problem(problem).make_dataset(0)
@@ -96,6 +101,7 @@ def test_resampled_points_are_each_members_own():
         _assert_same(hist, train(data, spec))
 
 
+@pytest.mark.slow
 def test_a_job_splits_into_populations_by_width_and_optimizer_family(sin_dataset):
     gd = {"name": "gd", "algorithm": "gd", "lr": 0.05, "decay": {"kind": "none"}}
     specs = [make_run(seed=0), make_run(seed=0, width=32), make_run(seed=1), make_run(seed=0, optimizer=gd)]
