@@ -11,6 +11,7 @@ import pytest
 import xarray as xr
 
 from conftest import TRAINING, make_run
+from hrta.training.module import EPOCHS_PER_STEP
 from hrta.training.run import train, train_runs
 
 QUIET, EVERY_EPOCH = 1e9, 0.0  # training.log_every_s
@@ -33,14 +34,15 @@ def test_start_end_and_progress_lines(sin_dataset, caplog):
     assert lines[1] == "start test adam relu m=64 seed=0 (population 1, member 1/2)"
     assert lines[2] == "start test adam hrta m=64 seed=1 (population 1, member 2/2)"
     progress = [line for line in lines if line.startswith("epoch ")]
-    assert len(progress) == 2 * 120  # log_every_s = 0: every epoch of both populations
-    first = re.fullmatch(r"epoch 1/120: loss (\S+) \[(\S+), (\S+)\], s 0\.5, 1, elapsed \S+ s, left ~\S+ s",
-                         progress[0])
+    steps = 120 // EPOCHS_PER_STEP
+    assert len(progress) == 2 * steps  # log_every_s = 0: after every Lightning step of both populations
+    first = re.fullmatch(rf"epoch {EPOCHS_PER_STEP}/120: loss (\S+) \[(\S+), (\S+)\], s 0\.5, 1, elapsed \S+ s,"
+                         r" left ~\S+ s", progress[0])
     assert first, progress[0]
-    losses = sorted(float(h.loss[0]) for h in histories[:2])
+    losses = sorted(float(h.loss[EPOCHS_PER_STEP - 1]) for h in histories[:2])
     assert [float(first[2]), float(first[3])] == [float(f"{v:.3e}") for v in losses]
-    assert re.fullmatch(r"epoch 120/120: .*, s 1, .*left ~0\.0 s", progress[119])
-    assert any("(1 of 2 live)" in line for line in progress[120:])  # the huge step diverged
+    assert re.fullmatch(r"epoch 120/120: .*, s 1, .*left ~0\.0 s", progress[steps - 1])
+    assert any("(1 of 2 live)" in line for line in progress[steps:])  # the huge step diverged
     ends = [line for line in lines if line.startswith("end ")]
     assert len(ends) == 4
     wall = times[0]["wall_s"] * 2

@@ -24,7 +24,7 @@ def points(kind: str, n: int, dim: int, rng: np.random.Generator) -> np.ndarray:
     if kind == "uniform":
         return rng.random((n, dim))
     if kind == "sobol":
-        from scipy.stats import qmc  # here: scipy.stats costs every Snakemake start ~0.7 s
+        from scipy.stats import qmc  # here, not at import: validating a config needs no scipy
 
         seed = int(rng.integers(2**63 - 1))
         return qmc.Sobol(d=dim, scramble=True, seed=seed).random(n)

@@ -12,21 +12,26 @@ from hrta.model.population import PopulationNet
 from hrta.model.schedule import Schedule
 
 
-class EpochIndices:
-    """The training 'data loader': one full-batch step per item, the item being the epoch."""
+EPOCHS_PER_STEP = 10  # full-batch epochs per Lightning step: its per-step cost shared, no number changed
+
+
+class EpochBlocks:
+    """The training 'data loader': one item per Lightning step, the item being the first of
+    the ``EPOCHS_PER_STEP`` epochs (full-batch steps) that the step trains."""
 
     def __init__(self, epochs: int):
         self.epochs = epochs
 
     def __len__(self):
-        return self.epochs
+        return math.ceil(self.epochs / EPOCHS_PER_STEP)
 
     def __iter__(self):
-        return iter(range(self.epochs))
+        return iter(range(0, self.epochs, EPOCHS_PER_STEP))
 
 
 class PopulationModule(L.LightningModule):
-    """Trains the K members of a population together, one Lightning step per epoch.
+    """Trains the K members of a population together, ``EPOCHS_PER_STEP`` epochs per
+    Lightning step (the same operations in the same order as one epoch a step).
 
     Member k follows ``schedules[k]`` (its s switches at its own switches, its optimizer
     state is reset where the schedule says so: ``Schedule.is_switch``, ``resets_at``, the
@@ -75,18 +80,27 @@ class PopulationModule(L.LightningModule):
         self.live = np.ones(k, dtype=bool)  # the same, on the host
         self.lr_history = np.full((self.epochs, k), math.nan)
         self.diverged_at = [-1] * k
+        self.done = 0  # epochs trained
 
     def configure_optimizers(self):
         return MemberwiseOptimizer(self.net.parameters(), self.algorithm, self.net.size)
 
     def train_dataloader(self):
-        return EpochIndices(self.epochs)
+        return EpochBlocks(self.epochs)
 
     def on_train_start(self):
         self.opt = self.optimizers(use_pl_optimizer=False)  # the raw optimizer, looked up once
 
     def training_step(self, batch, batch_idx):
-        epoch, net, opt = int(batch), self.net, self.opt
+        for epoch in range(int(batch), min(int(batch) + EPOCHS_PER_STEP, self.epochs)):
+            if not self._epoch(epoch):
+                self.trainer.should_stop = True  # every member diverged: Lightning ends the fit
+                return
+            self.done = epoch + 1
+
+    def _epoch(self, epoch: int) -> bool:
+        """One full-batch step of every live member; False when none is live any more."""
+        net, opt = self.net, self.opt
         switched = [k for k, sched in enumerate(self.schedules) if sched.is_switch(epoch)]
         if switched:
             net.set_s([sched.s_at(epoch) for sched in self.schedules])
@@ -105,13 +119,13 @@ class PopulationModule(L.LightningModule):
             self._evaluate(epoch // self.eval_every)
             frozen = self._stop_diverged(losses)
             if not self.live.any():
-                self.trainer.should_stop = True  # Lightning ends the fit after this step
-                return
+                return False
         lrs = np.where(self.live, self.lrs[:, epoch], 0.0)
         opt.zero_grad(set_to_none=True)
         (losses if self.live.all() else torch.where(self.active, losses, 0.0)).sum().backward()
         opt.step(lrs.tolist())
         self._freeze(frozen)
+        return True
 
     def _evaluate(self, slot: int) -> None:
         with torch.no_grad():

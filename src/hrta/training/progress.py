@@ -71,9 +71,9 @@ class Progress(L.Callback):
         if now - self.last < self.every_s:
             return
         self.last = now
-        epoch, epochs = int(batch) + 1, pl_module.epochs  # epochs done
+        epoch, epochs = pl_module.done, pl_module.epochs  # epochs done
         elapsed = now - self.start
-        loss = pl_module.loss_history[int(batch)].cpu().double().numpy()
+        loss = pl_module.loss_history[epoch - 1].cpu().double().numpy()
         s = ", ".join(f"{v:g}" for v in sorted(set(pl_module.net.s_list)))
         live = pl_module.live
         frozen = "" if live.all() else f" ({int(live.sum())} of {live.size} live)"
