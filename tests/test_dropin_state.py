@@ -88,6 +88,11 @@ def test_s_follows_moves_copies_and_loaders_that_replace_the_buffer():
     double = copy.deepcopy(model).to(F64)
     assert double[1].s == 0.3  # the exact s, although the buffer was float32 before the move
     assert copy.deepcopy(model).half()[1].s == 0.3
+    with torch.device("meta"):
+        meta = prelu_mlp()
+    homotopize(meta, (nn.PReLU, nn.GELU), s=0.3)
+    meta.to_empty(device="cpu")  # uninitialised memory, but s is the one set
+    assert meta[1].s == meta[3].s == 0.3 and meta[3].get_buffer(S_KEY).item() == pytest.approx(0.3)
     assigned = homotopized()
     assigned.load_state_dict(model.state_dict(), assign=True)
     assert assigned[1].s == 0.3

@@ -81,11 +81,23 @@ class HomotopyActivation(nn.Module):
             buffer.fill_(value)
         self._s, self._s_of = value, buffer
 
+    def _apply(self, fn, recurse=True):
+        """A move or conversion (``.to``, ``.cuda``, ``.double``, ``to_empty``) keeps s: the
+        new buffer is given the s in force (``to_empty``'s is uninitialised memory)."""
+        out = super()._apply(fn, recurse)
+        buffer = self._buffers[S_KEY]
+        if buffer is not self._s_of:
+            if not buffer.is_meta:
+                with torch.no_grad():
+                    buffer.fill_(self._s)
+            self._s_of = buffer
+        return out
+
     def _resync(self) -> float:
-        """The float mirror of a buffer that was replaced (a move to another device or dtype,
-        a copy, a loader that assigns tensors): the exact s set is kept while the buffer
-        holds it as the old buffer's precision and the new one's keep it, else the buffer's
-        value is taken. One read per replacement; none on the meta device."""
+        """The float mirror of a buffer that was replaced otherwise (a loader that assigns
+        tensors, a replica of nn.DataParallel): the exact s set is kept while the buffer
+        holds it at the old buffer's precision and the new one's, else the buffer's value
+        is taken. One read per replacement; none on the meta device."""
         buffer = self._buffers[S_KEY]
         if buffer.is_meta:
             return self._s
