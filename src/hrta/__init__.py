@@ -8,8 +8,8 @@ PyTorch model:
 - ``plain_state_dict(state_dict)``: a homotopized model's state for the model without it;
 - ``HomotopySchedule(stages, ...)``: a Lightning callback that raises s in stages.
 
-The drop-in needs torch (and Lightning for the callback) only: ``pip install hrta``; the
-paper's pipeline needs ``pip install hrta[pipeline]``.
+The drop-in needs torch (and Lightning for the callback) only, the package's own
+dependencies; the paper's pipeline needs the extra ``pipeline`` (``pip install ".[pipeline]"``).
 
 They are imported on first use, so ``import hrta.pipeline...`` (every Snakemake start)
 stays free of torch and Lightning.

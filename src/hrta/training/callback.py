@@ -61,7 +61,7 @@ class HomotopySchedule(L.Callback):
                 raise ValueError(f"HomotopySchedule: a Schedule brings its own unit and reset; got {', '.join(clash)}")
             self.schedule = stages
         else:
-            self.schedule = Schedule(stages, unit or "epochs", bool(reset_optimizer))
+            self.schedule = Schedule(stages, "epochs" if unit is None else unit, bool(reset_optimizer))
             if not check_flag(allow_decreasing, "HomotopySchedule: allow_decreasing") and not self.schedule.is_monotone:
                 i = next(i for i in range(1, len(self.schedule.stages))
                          if self.schedule.stages[i].s < self.schedule.stages[i - 1].s)
@@ -118,8 +118,9 @@ class HomotopySchedule(L.Callback):
         rank_zero_warn(f"HomotopySchedule: the schedule lasts {total} {unit} but the fit runs {length} {unit}: {more}")
 
     def _apply(self, trainer: L.Trainer, pl_module: L.LightningModule, t: int) -> None:
-        """Move from the position handled last to t: the s of t if a switch was crossed (or
-        s differs), the optimizers' state reset if a crossed switch resets."""
+        """Move from the position handled last to t: the s of t if a switch was crossed or
+        s differs (a schedule whose s varies between switches needs nothing more), the
+        optimizers' state reset if a crossed switch resets."""
         last, self._last = self._last, t
         crossed = self.schedule.switches_in(last, t)
         if crossed or self.schedule.s_at(t) != self.schedule.s_at(last):
