@@ -144,16 +144,19 @@ def test_homotopize_nested_shared_and_repeated():
     assert set_s(model, 1.25) == 2 and model[1].s == model[3]["gate"].s == 1.25
 
 
+class Functional(nn.Module):
+    """A ReLU called functionally, no activation module."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
 def test_homotopize_and_set_s_reject_what_they_cannot_do():
-    class Functional(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.fc = nn.Linear(2, 2)
-
-        def forward(self, x):
-            return F.relu(self.fc(x))
-
-    with pytest.raises(ValueError, match="no ReLU module.*functional"):
+    with pytest.raises(ValueError, match=r"no ReLU module.*calls activation functions \(F.relu .*not modules"):
         homotopize(Functional())
     with pytest.raises(ValueError, match="no HomotopyActivation"):
         set_s(Functional(), 0.5)

@@ -12,6 +12,7 @@ Free of torch, so that config validation (and every Snakemake start) stays light
 """
 
 import bisect
+import numbers
 from dataclasses import dataclass
 
 S_MIN, S_MAX = 0.0, 2.0
@@ -19,11 +20,29 @@ UNITS = ("epochs", "steps")
 
 
 def check_s(s: float) -> float:
-    """Return s as a float if it lies in the open interval (0, 2), else raise ValueError."""
+    """Return s as a float if it lies in the open interval (0, 2), else raise ValueError
+    (also for a bool or a string, which float() would take)."""
+    if isinstance(s, (bool, str)):
+        raise ValueError(f"homotopy parameter s must be a number in (0, 2), got {s!r}")
     s = float(s)
     if not S_MIN < s < S_MAX:
         raise ValueError(f"homotopy parameter s must lie in (0, 2), got {s}")
     return s
+
+
+def check_flag(value, name: str) -> bool:
+    """Return value as a bool if it is one (Python's or numpy's), else raise ValueError: a
+    string such as 'no' or 'false' is refused rather than taken as true."""
+    if isinstance(value, bool) or (type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, got {value!r}")
+
+
+def _length(value):
+    """A stage length as an int: any integer (numpy's included), not a bool or a float."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    return value  # refused, with its stage, by Schedule
 
 
 @dataclass(frozen=True)
@@ -39,9 +58,9 @@ def _stage(i: int, st, unit: str) -> Stage:
     if isinstance(st, dict):
         if set(st) != {"s", unit}:
             raise ValueError(f"stage {i}: expected the keys s and {unit}, got {sorted(st)}")
-        return Stage(float(st["s"]), st[unit])
+        return Stage(st["s"], st[unit])
     if isinstance(st, (tuple, list)) and len(st) == 2:
-        return Stage(float(st[0]), st[1])
+        return Stage(st[0], st[1])
     raise ValueError(f"stage {i}: expected {{s, {unit}}} or an (s, {unit}) pair, got {st!r}")
 
 
@@ -55,17 +74,18 @@ class Schedule:
     def __init__(self, stages, unit: str = "epochs", reset_at_switch: bool = False):
         if unit not in UNITS:
             raise ValueError(f"schedule unit must be one of {UNITS}, got {unit!r}")
+        reset_at_switch = check_flag(reset_at_switch, "reset_at_switch")
         stages = [_stage(i, st, unit) for i, st in enumerate(stages)]
         if not stages:
             raise ValueError("a schedule needs at least one stage")
         for i, st in enumerate(stages):
             try:
-                check_s(st.s)
+                st = stages[i] = Stage(check_s(st.s), _length(st.length))
             except ValueError as err:
                 raise ValueError(f"stage {i}: {err}") from None
             if isinstance(st.length, bool) or not isinstance(st.length, int) or st.length < 1:
                 raise ValueError(f"stage {i}: {unit} must be a positive integer, got {st.length!r}")
-        self.stages, self.unit, self.reset_at_switch = tuple(stages), unit, bool(reset_at_switch)
+        self.stages, self.unit, self.reset_at_switch = tuple(stages), unit, reset_at_switch
         self.boundaries = []  # first position of each stage
         start = 0
         for st in stages:
@@ -108,6 +128,11 @@ class Schedule:
     def is_switch(self, t: int) -> bool:
         """Whether s changes at position t: t starts a stage whose s differs from the one before."""
         return t in self.switches
+
+    def switches_in(self, after: int, upto: int) -> list[int]:
+        """The switches t with after < t <= upto, in order: those a trainer that moved from
+        position ``after`` to ``upto`` has crossed (none if it did not move forward)."""
+        return sorted(t for t in self.switches if after < t <= upto)
 
     def resets_at(self, t: int) -> bool:
         """Whether the optimizer state is reset at position t (a switch, with reset_at_switch)."""

@@ -1,10 +1,13 @@
 """HomotopySchedule: the HRTA schedule as a Lightning callback for any LightningModule whose
 activations are homotopy activations (hrta.model.homotopy.homotopize)."""
 
+import math
+
 import lightning as L
+from lightning.pytorch.utilities import rank_zero_warn
 
 from hrta.model.homotopy import homotopy_activations, set_s
-from hrta.model.schedule import Schedule
+from hrta.model.schedule import Schedule, check_flag
 
 
 def reset_optimizer_state(optimizer) -> None:
@@ -16,57 +19,151 @@ def reset_optimizer_state(optimizer) -> None:
 
 class HomotopySchedule(L.Callback):
     """Raise s in stages during ``Trainer.fit``: ``stages`` are (s, length) pairs or
-    {s, epochs} / {s, steps} mappings, the length counting ``unit`` ('epochs', or 'steps':
-    optimizer steps, ``trainer.global_step``), s non-decreasing in (0, 2); or a
-    ``hrta.model.schedule.Schedule`` (its own unit and reset then apply).
+    {s, epochs} / {s, steps} mappings, s non-decreasing in (0, 2) (``allow_decreasing=True``
+    to run a decreasing one on purpose), lengths positive integers (numpy's too) counting
+    ``unit``:
 
-    At the start of training every homotopy activation of the LightningModule gets the s of
-    the current position (stage 0, or a resumed fit's stage); at each switch (the first
-    epoch or step of a stage whose s differs from the one before) it gets the new s and,
-    with ``reset_optimizer``, every optimizer of the trainer forgets its state. After the
-    last stage its s stays. The s in force is logged as ``log_name`` at every training step
-    (``None``: not logged). Works with automatic and manual optimization; the switch logic
-    is ``hrta.model.schedule.Schedule``'s, as in the project's own population trainer.
+    - 'epochs' (the default): training epochs, ``trainer.current_epoch``;
+    - 'steps': training steps, one per batch on which the optimizers step: under automatic
+      optimization ``trainer.global_step`` (with ``accumulate_grad_batches=k`` every k-th
+      batch); under manual optimization, where ``global_step`` counts every optimizer's
+      steps (two a batch with two optimizers), one per training batch.
+
+    Or a ``hrta.model.schedule.Schedule``, taken as it is (its own unit and reset apply;
+    the project's own runs include a decreasing one).
+
+    Before the sanity-check validation and at the start of training every homotopy
+    activation of the LightningModule gets the s of the current position (stage 0, or a
+    resumed fit's stage); from then on, at the start of each epoch ('epochs') or batch
+    ('steps'), a position past a switch (a stage whose s differs from the one before) gets
+    the new s and, with ``reset_optimizer``, every optimizer of the trainer forgets its
+    state. A boundary is never skipped, and a fit resumed from a checkpoint does what the
+    uninterrupted fit did: the callback's state (the position handled last) is saved in the
+    checkpoint, so a resume exactly at a switch resets there, and one just past it does not
+    reset again. After the last stage its s stays. A schedule that is longer or shorter
+    than the fit is warned of when training starts. The s in force is logged as
+    ``log_name`` at every training step (``None``: not logged).
+
+    The switch logic is ``hrta.model.schedule.Schedule``'s, as in the project's own
+    population trainer; where the fit stands, in the schedule's unit, is ``position``.
     """
 
-    def __init__(self, stages, unit: str = "epochs", reset_optimizer: bool = False,
-                 log_name: str | None = "homotopy_s"):
-        self.schedule = stages if isinstance(stages, Schedule) else Schedule(stages, unit, reset_optimizer)
+    def __init__(self, stages, unit: str | None = None, reset_optimizer: bool | None = None,
+                 log_name: str | None = "homotopy_s", *, allow_decreasing: bool = False):
+        if log_name is not None and not isinstance(log_name, str):
+            raise ValueError(f"HomotopySchedule: log_name must be a string or None, got {log_name!r}")
+        if reset_optimizer is not None:
+            reset_optimizer = check_flag(reset_optimizer, "HomotopySchedule: reset_optimizer")
+        if isinstance(stages, Schedule):
+            given = {"unit": (unit, stages.unit), "reset_optimizer": (reset_optimizer, stages.reset_at_switch)}
+            clash = [f"{k}={v!r} (the Schedule's: {own!r})" for k, (v, own) in given.items() if v not in (None, own)]
+            if clash:
+                raise ValueError(f"HomotopySchedule: a Schedule brings its own unit and reset; got {', '.join(clash)}")
+            self.schedule = stages
+        else:
+            self.schedule = Schedule(stages, "epochs" if unit is None else unit, bool(reset_optimizer))
+            if not check_flag(allow_decreasing, "HomotopySchedule: allow_decreasing") and not self.schedule.is_monotone:
+                i = next(i for i in range(1, len(self.schedule.stages))
+                         if self.schedule.stages[i].s < self.schedule.stages[i - 1].s)
+                raise ValueError(f"HomotopySchedule: s decreases from {self.schedule.stages[i - 1].s:g} (stage {i - 1})"
+                                 f" to {self.schedule.stages[i].s:g} (stage {i}); HRTA raises s (Theorem 1 assumes it"
+                                 " never decreases): pass allow_decreasing=True to run it anyway")
         self.log_name = log_name
         self._last = None  # the position handled last (a step's batches share one global_step)
+        self._restored = False  # _last came from a checkpoint of this fit
 
     @property
     def s(self) -> float:
         """The s of the position handled last (of stage 0 before training)."""
         return self.schedule.s_at(self._last or 0)
 
-    def _position(self, trainer: L.Trainer) -> int:
-        return trainer.current_epoch if self.schedule.unit == "epochs" else trainer.global_step
+    # where the fit stands, in the schedule's unit: the one place a new unit or kind extends
 
-    def on_train_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+    def position(self, trainer: L.Trainer) -> int:
+        """The position being trained, in the schedule's unit (inside a batch: that batch's;
+        between batches: the next one's; after a restore: the resumed one)."""
+        if self.schedule.unit == "epochs":
+            return trainer.current_epoch
+        if trainer.lightning_module.automatic_optimization:
+            return trainer.global_step
+        return trainer.fit_loop.epoch_loop.batch_progress.total.started  # one step per batch
+
+    def fit_length(self, trainer: L.Trainer) -> int | None:
+        """How long the fit runs, in the schedule's unit, as far as the trainer says; None if
+        it does not say (no max_epochs, an iterable data set of unknown length)."""
+        epochs = trainer.max_epochs if trainer.max_epochs is not None and trainer.max_epochs >= 0 else None
+        if self.schedule.unit == "steps" and trainer.lightning_module.automatic_optimization:
+            steps = trainer.estimated_stepping_batches
+            return int(steps) if math.isfinite(steps) else None
+        batches = trainer.num_training_batches
+        if epochs is None or not math.isfinite(batches):
+            return None
+        if self.schedule.unit == "epochs":
+            steps_per_epoch = math.ceil(batches / trainer.accumulate_grad_batches)
+            if trainer.max_steps >= 0 and trainer.lightning_module.automatic_optimization and steps_per_epoch:
+                return min(epochs, math.ceil(trainer.max_steps / steps_per_epoch))
+            return epochs
+        return None if trainer.max_steps >= 0 else epochs * int(batches)  # manual optimization: batches
+
+    def _check_length(self, trainer: L.Trainer) -> None:
+        length, total, unit = self.fit_length(trainer), self.schedule.total, self.schedule.unit
+        if length is None or length == total:
+            return
+        last = self.schedule.stages[-1].s
+        if total > length:
+            more = (f"its stages from {unit} {length} on never start and the fit ends at s ="
+                    f" {self.schedule.s_at(length - 1):g}, not the last stage's {last:g}")
+        else:
+            more = f"its last stage's s = {last:g} holds for the remaining {length - total} {unit}"
+        rank_zero_warn(f"HomotopySchedule: the schedule lasts {total} {unit} but the fit runs {length} {unit}: {more}")
+
+    def _apply(self, trainer: L.Trainer, pl_module: L.LightningModule, t: int) -> None:
+        """Move from the position handled last to t: the s of t if a switch was crossed or
+        s differs (a schedule whose s varies between switches needs nothing more), the
+        optimizers' state reset if a crossed switch resets."""
+        last, self._last = self._last, t
+        crossed = self.schedule.switches_in(last, t)
+        if crossed or self.schedule.s_at(t) != self.schedule.s_at(last):
+            set_s(pl_module, self.schedule.s_at(t))
+        if crossed and self.schedule.reset_at_switch:
+            for optimizer in trainer.optimizers:
+                reset_optimizer_state(optimizer)
+
+    def _advance(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        t = self.position(trainer)
+        if t != self._last:
+            self._apply(trainer, pl_module, t)
+
+    # Lightning's hooks
+
+    def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if not homotopy_activations(pl_module):
             raise ValueError("HomotopySchedule: the LightningModule has no HomotopyActivation;"
                              " call hrta.homotopize(model) on it (or its network) before fit")
-        self._last = self._position(trainer)
-        set_s(pl_module, self.schedule.s_at(self._last))
 
-    def _advance(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        t = self._position(trainer)
-        if t == self._last:
-            return
-        self._last = t
-        if self.schedule.is_switch(t):
-            set_s(pl_module, self.schedule.s_at(t))
-            if self.schedule.resets_at(t):
-                for optimizer in trainer.optimizers:
-                    reset_optimizer_state(optimizer)
+    def on_sanity_check_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        set_s(pl_module, self.schedule.s_at(self.position(trainer)))
+
+    def on_train_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        t = self.position(trainer)
+        if not self._restored or self._last is None:  # nothing handled yet: a switch at t is still to come
+            self._last = t - 1
+        self._restored = False
+        set_s(pl_module, self.schedule.s_at(t))
+        self._check_length(trainer)
 
     def on_train_epoch_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if self.schedule.unit == "epochs":
             self._advance(trainer, pl_module)
 
     def on_train_batch_start(self, trainer: L.Trainer, pl_module: L.LightningModule, batch, batch_idx: int) -> None:
-        if self.schedule.unit == "steps":
+        if self.schedule.unit != "epochs":
             self._advance(trainer, pl_module)
         if self.log_name:
             pl_module.log(self.log_name, self.s, on_step=True, on_epoch=False)
+
+    def state_dict(self) -> dict:
+        return {"position": self._last}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self._last, self._restored = state_dict.get("position"), True
