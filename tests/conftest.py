@@ -1,4 +1,5 @@
 import copy
+import re
 import shutil
 import subprocess
 import sys
@@ -8,6 +9,8 @@ import numpy as np
 import pytest
 import xarray as xr
 import yaml
+from torch import nn
+from torch.nn import functional as F
 
 from hrta.model.run import Network, Numerics, Optimizer, Run
 from hrta.model.schedule import Schedule
@@ -171,3 +174,22 @@ def final_losses(ratios: dict, experiment="exp", diverged=()) -> xr.Dataset:
                     coords={"optimizer": ["adam"], "method": ["relu", "hrta"], "width": widths,
                             "seed": list(range(ratio.shape[1]))})
     return with_facts(ds, RELU_AND_HRTA, experiment=experiment)
+
+
+class Functional(nn.Module):
+    """A ReLU called functionally, no activation module."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+
+    def forward(self, x):
+        return F.relu(self.fc(x))
+
+
+def readme_example() -> str:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Use HRTA in your own model\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1, "the section should hold one python example"
+    return blocks[0]

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from conftest import Functional
 from hrta import HomotopyActivation, homotopize, set_s
 from hrta.model.activation import homotopy_activation
 from hrta.model.network import TwoLayerNet
@@ -142,17 +143,6 @@ def test_homotopize_nested_shared_and_repeated():
     assert homotopize(model, (nn.ReLU, nn.GELU)) == {}  # no homotopy of a homotopy
     assert isinstance(model[1].base, nn.ReLU)
     assert set_s(model, 1.25) == 2 and model[1].s == model[3]["gate"].s == 1.25
-
-
-class Functional(nn.Module):
-    """A ReLU called functionally, no activation module."""
-
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(2, 2)
-
-    def forward(self, x):
-        return F.relu(self.fc(x))
 
 
 def test_homotopize_and_set_s_reject_what_they_cannot_do():

@@ -1,20 +1,11 @@
 """The README's "Use HRTA in your own model" example runs as written and does what it says."""
 
-import re
 import warnings
 
 from torch import nn
 
-from conftest import ROOT
+from conftest import readme_example
 from hrta import HomotopyActivation
-
-
-def readme_example() -> str:
-    text = (ROOT / "README.md").read_text()
-    section = text.split("## Use HRTA in your own model\n", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
-    assert len(blocks) == 1, "the section should hold one python example"
-    return blocks[0]
 
 
 def test_readme_example_runs_and_schedules_s(tmp_path, monkeypatch):

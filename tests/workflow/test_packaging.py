@@ -9,8 +9,7 @@ import pytest
 import tomllib
 import yaml
 
-from conftest import ROOT
-from test_readme_example import readme_example
+from conftest import ROOT, readme_example
 
 # what the pipeline brings and the drop-in must not (the extra `pipeline`)
 PIPELINE_ONLY = {"snakemake", "xarray", "netcdf4", "scipy", "pandas", "matplotlib", "seaborn", "jsonschema",

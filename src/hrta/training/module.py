@@ -11,7 +11,6 @@ from hrta.model.optimizers import MemberwiseOptimizer
 from hrta.model.population import PopulationNet
 from hrta.model.schedule import Schedule
 
-
 EPOCHS_PER_STEP = 10  # full-batch epochs per Lightning step: its per-step cost shared, no number changed
 
 

@@ -12,8 +12,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from conftest import Functional
 from hrta import HomotopyActivation, activation_classes, homotopize, set_s
-from test_homotopy import Functional
 
 F64 = torch.float64
 
