@@ -16,7 +16,7 @@ from hrta.pipeline.config import ConfigError
 from hrta.training.populations import population_bytes, populations
 
 MB = 2**20
-PROCESS_MB = 1000          # Python, torch and Lightning, measured at about 470 MB resident
+PROCESS_MB = 1000          # Python, torch and Lightning resident (a generous bound; docs/benchmarks.md)
 START_MIN = 5              # minutes for the job's start (imports, data) and the output
 EPOCH_S = 5e-3             # Lightning's cost of one step, seconds
 ELEMENT_S = 50e-9          # seconds per (training point x width x feature) and epoch

@@ -4,7 +4,7 @@ homotopy ReLU networks (hrta.theory.deep_ntk) and two-layer networks with smooth
 initialisation beside them (hrta.theory.finite_ntk), and the monotonicity verdict.
 
 A value of lambda_min counts as resolved above its resolution level: the eigensolver's
-rounding eps n lambda_max plus, for the smooth bases, the quadrature error bound of the
+rounding eps n lambda_max plus, for the smooth bases, the quadrature error estimate of the
 Gram matrix (Weyl). The verdict per part is hrta.theory.spectra.monotone_part's."""
 
 import numpy as np
@@ -90,8 +90,10 @@ def experiment_spectra(x_all: np.ndarray, beyond: dict, bias: str, subsample_see
                 "s_empirical": s_emp, "width": np.asarray(widths), "seed": np.asarray(seeds)})
     ds["lambda_min"].attrs["long_name"] = "smallest eigenvalue of the infinite-width Gram matrix"
     ds["lambda_max"].attrs["long_name"] = "largest eigenvalue of the infinite-width Gram matrix"
-    ds["resolution"].attrs["long_name"] = "eps n lambda_max + quadrature error bound: lambda_min below it is unresolved"
-    ds["quadrature_error"].attrs["long_name"] = "bound on the quadrature error of lambda_min (smooth bases; 0 for ReLU)"
+    ds["resolution"].attrs["long_name"] = ("eps n lambda_max + quadrature error estimate:"
+                                           " lambda_min below it is unresolved")
+    ds["quadrature_error"].attrs["long_name"] = ("estimate of the quadrature error of lambda_min"
+                                                 " (smooth bases; 0 for ReLU)")
     ds["empirical_lambda_min"].attrs["long_name"] = "smallest eigenvalue of the Gram matrix at initialisation"
     ds["empirical_lambda_max"].attrs["long_name"] = "largest eigenvalue of the Gram matrix at initialisation"
     ds["part"].attrs["description"] = ("output: gradient in the output weights a; hidden: in every hidden layer's "

@@ -42,7 +42,7 @@ def _compared(aggregates: dict):
         for opt in agg.optimizer.values:
             for method, label in labels.items():
                 if method != base:
-                    yield exp, agg, str(opt), base, method, label
+                    yield exp, agg, str(opt), base, method, label, labels[base]
 
 
 def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int, quantities=("final_loss",)) -> list[dict]:
@@ -51,12 +51,13 @@ def c1(aggregates: dict, alpha: float, min_pairs_wilcoxon: int, quantities=("fin
     adjustment over all rows."""
     rows = []
     for quantity in quantities:
-        for exp, agg, opt, base, method, label in _compared(aggregates):
+        for exp, agg, opt, base, method, label, plain in _compared(aggregates):
             for width in agg.width.values:
                 b, bd, h, hd = seed_pairs(agg, opt, base, method, width, quantity)
                 lower = np.where(hd, np.inf, h) < np.where(bd, np.inf, b)
                 rows.append({"experiment": exp, "quantity": quantity, "optimizer": opt, "width": int(width),
-                             "method": method, "label": label, "baseline": base, "n_lower": int(lower.sum()),
+                             "method": method, "label": label, "baseline": base, "plain": plain,
+                             "n_lower": int(lower.sum()),
                              **paired.compare(b, bd, h, hd, alpha, min_pairs_wilcoxon).as_dict()})
     for row, p_holm in zip(rows, paired.holm([r["p_value"] for r in rows])):
         row["p_holm"] = float(p_holm)
@@ -67,7 +68,7 @@ def c2(aggregates: dict, alpha: float) -> list[dict]:
     """One row per experiment, optimizer and HRTA schedule: the trend of the paired log
     ratios over widths (hrta.reporting.numbers.trend.width_trend)."""
     rows = []
-    for exp, agg, opt, base, method, label in _compared(aggregates):
+    for exp, agg, opt, base, method, label, _ in _compared(aggregates):
         pairs = {int(w): seed_pairs(agg, opt, base, method, w) for w in agg.width.values}
         medians = {w: paired.median_ratio(*p) for w, p in pairs.items()}
         row = {"experiment": exp, "optimizer": opt, "method": method, "label": label, "baseline": base,

@@ -69,7 +69,7 @@ def beyond_section(beyond: dict) -> list[str]:
            "Parts: *output* (gradient in the output weights), *hidden* (in every hidden layer's weights), *ntk* "
            "(their sum). A step of the fine grid counts as a decrease when λ_min falls by more than "
            f"{num(beyond['tolerance'], '.1e')} of its value plus the resolution level at both ends (rounding "
-           "ε·n·λ_max plus the quadrature error bound); values at or below it are *unresolved*, and a part with "
+           "ε·n·λ_max plus the quadrature error estimate); values at or below it are *unresolved*, and a part with "
            f"unresolved values and no decrease is *{kit.NOT_DECIDABLE}*. Ratios are λ_min(s)/λ_min(1) at infinite "
            "width, of the whole NTK (– where unresolved). *finite*: the seed-mean λ_min of the networks at "
            "initialisation over their s, per width.", ""]

@@ -2,7 +2,7 @@
 reader sees (they are also the figure job's parameters in the report's job panel).
 
 Apart from the figure modules so that the Snakefile, which fills the captions' parameters
-at every start, imports neither matplotlib and seaborn (~1.3 s of a no-op rerun) nor torch.
+at every start, imports neither matplotlib and seaborn nor torch (a no-op rerun stays fast).
 """
 
 from hrta.problems import make_problem

@@ -42,8 +42,9 @@ def claim_counts(rows: list) -> str:
 
 
 def verdict_text(row: dict) -> str:
-    """The verdict with its reason, the method named HRTA and the baseline ReLU."""
-    reason = row["reason"].replace("the method", "HRTA").replace("the baseline", "ReLU")
+    """The verdict with its reason, the method named HRTA and the baseline by its plain
+    activation (ReLU unless the row names another)."""
+    reason = row["reason"].replace("the method", "HRTA").replace("the baseline", row.get("plain", "ReLU"))
     return row["verdict"] + (f": {reason}" if reason else "")
 
 
