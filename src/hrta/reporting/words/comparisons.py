@@ -81,7 +81,7 @@ def paired_block(heading: str, sub: list) -> list[str]:
         columns += [("estimate", "r", lambda r: num(kit.as_ratio(r["estimate"]))), ("interval", "l", kit.interval)]
         columns += [("test", "l", lambda r: kit.SHORT[r["test"]])] if test_column else []
         columns += [("p", "r", lambda r: num(r["p_value"])), ("p Holm", "r", lambda r: num(r["p_holm"]))]
-    plain = sub[0].get("plain", "ReLU")  # the baseline's plain activation, one per block
+    plain = "ReLU" if sub[0].get("plain", "ReLU") == "ReLU" else "plain"  # the baseline, one per block
     columns += [(f"diverged {plain}/HRTA", "r", lambda r: f"{r['only_baseline_diverged'] + r['both_diverged']}/"
                                                       f"{r['only_method_diverged'] + r['both_diverged']}"),
                 kit.verdict_column(shared)]
