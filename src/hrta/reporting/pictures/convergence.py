@@ -1,8 +1,8 @@
 """Convergence figures: chosen metrics over epochs, one row per (optimizer, metric), one panel per width."""
 
+import warnings
+
 import numpy as np
-import pandas as pd
-import seaborn as sns
 import xarray as xr
 from matplotlib import pyplot as plt
 
@@ -22,12 +22,26 @@ def _metric(agg: xr.Dataset, metric: str) -> tuple[xr.DataArray, str, str]:
     raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
 
 
-def _long_frame(da: xr.DataArray, dim: str, labels: dict) -> pd.DataFrame:
+def _thinned(da: xr.DataArray, dim: str) -> xr.DataArray:
+    """At most MAX_POINTS epochs of a line, evenly spaced, the last one kept."""
     stride = max(1, da.sizes[dim] // MAX_POINTS)
-    keep = np.unique(np.append(np.arange(0, da.sizes[dim], stride), da.sizes[dim] - 1))
-    df = da.isel({dim: keep}).to_dataframe(name="value").reset_index()
-    df["method"] = df["method"].map(labels)
-    return df.rename(columns={dim: "epoch"})
+    return da.isel({dim: np.unique(np.append(np.arange(0, da.sizes[dim], stride), da.sizes[dim] - 1))})
+
+
+def _lines(ax, da: xr.DataArray, dim: str, labels: dict, palette: dict, legend: bool) -> None:
+    """Per method, the median over seeds as a line and the min-max range as a band (NaN left
+    out: a diverged run's epochs after divergence)."""
+    thin = _thinned(da, dim)
+    x = thin[dim].values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an epoch where every seed is NaN
+        median, low, high = (thin.median("seed").values, thin.min("seed").values, thin.max("seed").values)
+    for k, method in enumerate(thin.method.values):
+        colour = palette[labels[str(method)]]
+        ax.fill_between(x, low[k], high[k], color=colour, alpha=0.2, linewidth=0)
+        ax.plot(x, median[k], color=colour, label=labels[str(method)] if legend else None)
+    if legend:
+        ax.legend()
 
 
 def convergence_figure(agg: xr.Dataset, stem: str, title: str,
@@ -51,16 +65,12 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
         for r, (da, dim, ylabel) in enumerate(drawn):
             for c, (opt, width) in enumerate(columns):
                 ax = axes[r, c]
-                sub = da.sel(optimizer=opt, width=width)
-                df = _long_frame(sub, dim, labels)
-                sns.lineplot(df, x="epoch", y="value", hue="method", palette=palette,
-                             hue_order=list(palette),
-                             estimator="median", errorbar=("pi", 100), ax=ax,
-                             legend=(r == 0 and c == len(columns) - 1))
+                sub = da.sel(optimizer=opt, width=width).transpose("method", "seed", dim)
+                _lines(ax, sub, dim, labels, palette, legend=(r == 0 and c == len(columns) - 1))
                 _mark_divergence(ax, agg.sel(optimizer=opt, width=width), sub, dim, labels, palette)
                 for epoch in switch_epochs(agg):
                     ax.axvline(epoch, color="0.5", linestyle=":", linewidth=0.8)
-                ax.set_yscale("log", nonpositive="mask")
+                style.log_y(ax)
                 ax.set_title(f"{opt}\nm = {width}" if r == 0 else "")  # columns keep their order down the rows
                 ax.set_ylabel(ylabel if c == 0 else "")
                 ax.set_xlabel("epoch" if r == len(drawn) - 1 else "")

@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.ticker import LogLocator  # noqa: E402
 
 TEXT_WIDTH_IN = 6.5  # a journal's full text width
 ROW_HEIGHT_IN = 1.9
@@ -24,6 +25,14 @@ def paper_style():
     """Seaborn's ticks style with the paper's font sizes, for the duration of one figure."""
     with sns.axes_style("ticks"), plt.rc_context(RC):
         yield
+
+
+def log_y(ax) -> None:
+    """A log y axis, non-positive values masked, with decades and a few minor ticks (2, 5):
+    matplotlib's default minor ticks over many decades cost most of a figure's drawing."""
+    ax.set_yscale("log", nonpositive="mask")
+    ax.yaxis.set_major_locator(LogLocator(numticks=6))
+    ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0), numticks=8))
 
 
 def method_palette(ds) -> dict:
