@@ -16,7 +16,7 @@ def architectures_figure(aggregates: dict, sources: dict, stem: str) -> list[str
     df = ratios(aggregates, sources)
     panels = list(dict.fromkeys(zip(df["experiment"], df["optimizer"])))
     schedules = list(dict.fromkeys(df["schedule"]))
-    palette = dict(zip(schedules, sns.color_palette("colorblind")))
+    palette = dict(zip(schedules, style.COLORBLIND))
     state = np.random.get_state()
     np.random.seed(0)  # seaborn's jitter draws from numpy's global generator: the same figure every time
     try:

@@ -1,4 +1,9 @@
-"""One place for figure sizes, fonts and colours, applied per figure (tueplots-like)."""
+"""One place for figure sizes, fonts and colours, applied per figure (tueplots-like).
+
+Seaborn's "ticks" style and "colorblind" palette are written out here, so that a figure
+that draws with matplotlib alone does not import seaborn (whose import pulls scipy.stats,
+most of a figure job's start-up); the figures that draw with seaborn import it themselves.
+"""
 
 import contextlib
 
@@ -6,12 +11,24 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.ticker import LogLocator  # noqa: E402
 
 TEXT_WIDTH_IN = 6.5  # a journal's full text width
 ROW_HEIGHT_IN = 1.9
 MAX_ASPECT = 0.75  # height / width of every figure: it fits a 1366 x 768 screen's report pane
+TICKS = {  # seaborn.axes_style("ticks")
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "xtick.top": False, "ytick.right": False, "axes.grid": False, "axes.facecolor": "white", "axes.edgecolor": ".15",
+    "grid.color": ".8", "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True, "xtick.bottom": True, "ytick.left": True,
+}
+COLORBLIND = [to_rgb(c) for c in ("#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#FBAFE4",
+                                  "#949494", "#ECE133", "#56B4E9")]  # seaborn.color_palette("colorblind")
 RC = {
     "font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "legend.fontsize": 7,
     "xtick.labelsize": 7, "ytick.labelsize": 7, "lines.linewidth": 1.1,
@@ -23,7 +40,7 @@ RC = {
 @contextlib.contextmanager
 def paper_style():
     """Seaborn's ticks style with the paper's font sizes, for the duration of one figure."""
-    with sns.axes_style("ticks"), plt.rc_context(RC):
+    with plt.rc_context({**TICKS, **RC}):
         yield
 
 
@@ -38,7 +55,7 @@ def log_y(ax) -> None:
 def method_palette(ds) -> dict:
     """A fixed colour per method label, in method order: the baseline black, the HRTA
     schedules from a colour-blind palette."""
-    colours = sns.color_palette("colorblind")
+    colours = COLORBLIND
     out, k = {}, 0
     for label, base in zip(ds["label"].values, ds["is_baseline"].values):
         if base:
