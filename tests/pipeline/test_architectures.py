@@ -109,6 +109,7 @@ def _with(ci_config, block):
 
 
 def test_each_network_becomes_an_experiment_with_the_sources_protocol(ci_config):
+    ci_config["training"]["job_per"] = ["optimizer", "width"]
     cfg = validate(_with(ci_config, ARCHITECTURES), SCHEMA)
     assert architectures.generated(cfg) == ["sin1d_tanh_L1", "sin1d_relu_L4"]
     assert "sin1d_tanh_L1" not in regimes.paper_experiments(cfg)
