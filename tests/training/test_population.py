@@ -10,6 +10,7 @@ from conftest import PROBLEM, TRAINING, make_run
 from hrta.model.network import initial_network
 from hrta.model.population import PopulationNet, population_slope_product
 from hrta.model.run import Numerics
+from hrta.model.schedule import Course
 from hrta.problems import make_problem
 from hrta.training.populations import populations
 from hrta.training.run import train, train_population, train_runs
@@ -34,7 +35,7 @@ def _specs(dtype="float32", problem=PROBLEM, **over):
 
 
 def _assert_same(a, b):
-    for name in ("loss", "test_error", "s", "lr", "final_loss", "diverged", "diverged_epoch"):
+    for name in ("loss", "test_error", "s", "switch_epoch", "lr", "final_loss", "diverged", "diverged_epoch"):
         np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
 
 
@@ -90,6 +91,71 @@ def test_optimizer_state_is_reset_at_each_members_own_switch(sin_dataset):
     kept = train(sin_dataset, make_run(seed=1, schedule=specs[1].schedule.as_list()))
     np.testing.assert_array_equal(kept.loss.values[:31], together[1].loss.values[:31])
     assert not np.array_equal(kept.loss.values[32:], together[1].loss.values[32:])
+
+
+def _plateau(tol):
+    return {"tol": tol, "window": 10, "min_epochs": 15, "max_epochs": 50}
+
+
+KINDS = {  # seed: (schedule, optimizer state at a switch)
+    0: ([{"s": 0.5, "epochs": 40}, {"s": 1.0, "epochs": 40}], "keep"),
+    1: ([{"s": 0.5, "epochs": 20}, {"ramp": 1.5, "epochs": 30}, {"s": 1.5, "epochs": 30}], "reset"),
+    2: ([{"s": 1.0, "epochs": 10}, {"ramp": 0.5, "epochs": 20, "shape": "cosine"}, {"s": 0.5, "epochs": 50}], "keep"),
+    3: ([{"s": 0.5, "plateau": _plateau(0.05)}, {"ramp": 1.0, "epochs": 10}, {"s": 1.0, "epochs": 20}], "reset"),
+    4: ([{"s": 0.5, "plateau": _plateau(1e-6)}, {"s": 1.5, "epochs": 30}], "keep"),
+}
+
+
+def _kind(seed, state=None, problem=PROBLEM):
+    schedule, kept = KINDS[seed]
+    training = {**TRAINING, "optimizer_state_at_switch": state or kept}
+    return make_run(seed=seed, width=32, schedule=schedule, training=training, problem=problem)
+
+
+def _replayed(spec, hist) -> Course:
+    """The member's course given its own history's loss as compared (minus the loss of the
+    exact solution: a Ritz energy's gap) at the end of each epoch."""
+    course, loss = Course(spec.schedule), hist["loss"].values
+    reference = hist["loss_reference"].values if "loss_reference" in hist else float(hist["reference_loss"])
+    for t in range(spec.epochs):
+        if course.watching(t):
+            course.observe(t, (loss - reference)[t] if bool(hist["loss_is_gap"]) else loss[t])
+    return course
+
+
+def test_members_of_every_kind_train_as_they_would_alone(sin_dataset):
+    """A stage schedule, ramps (linear with a reset at its start, cosine down) and plateaus
+    (one fires on its criterion and resets, one runs to max_epochs) in one population: each
+    member's history is its own run's, bit for bit, and its s and stage starts are what its
+    schedule's course gives for its own losses."""
+    specs = [_kind(seed) for seed in KINDS]
+    together = train_population(sin_dataset, specs)
+    for spec, hist in zip(specs, together):
+        _assert_same(hist, train(sin_dataset, spec))
+        course = _replayed(spec, hist)
+        np.testing.assert_array_equal(hist["s"].values, [course.s_at(t) for t in range(spec.epochs + 1)])
+        np.testing.assert_array_equal(hist["switch_epoch"].values, course.starts)
+    assert together[1]["s"].values[[19, 20, 48, 49, 80]].tolist() == [0.5, 0.5 + 1 / 30, 0.5 + 29 / 30, 1.5, 1.5]
+    assert 15 < int(together[3]["switch_epoch"][1]) < 50 and int(together[4]["switch_epoch"][1]) == 50
+    for seed in (1, 3):  # the reset falls at the ramp's start: the first epoch whose loss differs is the next
+        kept = train(sin_dataset, _kind(seed, "keep"))
+        start = int(together[seed]["switch_epoch"][1])
+        np.testing.assert_array_equal(kept.loss.values[:start + 1], together[seed].loss.values[:start + 1])
+        assert kept.loss.values[start + 1] != together[seed].loss.values[start + 1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("resample", [False, True])
+def test_a_ritz_members_plateau_compares_its_energy_gap(resample):
+    """A Ritz energy is negative and crosses no fixed scale: its plateau is decided on the gap
+    E(u) - E(u*) (on each epoch's own points when they are redrawn), as reporting compares it."""
+    problem = {**RITZ, "resample": resample}
+    data = make_problem(problem).make_dataset(0)
+    specs = [_kind(seed, problem=problem) for seed in (3, 4)]
+    for spec, hist in zip(specs, train_population(data, specs)):
+        assert (hist["loss"].values < 0).any()
+        np.testing.assert_array_equal(hist["switch_epoch"].values, _replayed(spec, hist).starts)
+        _assert_same(hist, train(data, spec))
 
 
 @pytest.mark.slow

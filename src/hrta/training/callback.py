@@ -7,7 +7,7 @@ import lightning as L
 from lightning.pytorch.utilities import rank_zero_warn
 
 from hrta.model.homotopy import homotopy_activations, set_s
-from hrta.model.schedule import Schedule, check_flag
+from hrta.model.schedule import Course, Schedule, check_flag
 
 
 def reset_optimizer_state(optimizer) -> None:
@@ -44,7 +44,7 @@ class HomotopySchedule(L.Callback):
     than the fit is warned of when training starts. The s in force is logged as
     ``log_name`` at every training step (``None``: not logged).
 
-    The switch logic is ``hrta.model.schedule.Schedule``'s, as in the project's own
+    The switch logic is ``hrta.model.schedule.Course``'s, as in the project's own
     population trainer; where the fit stands, in the schedule's unit, is ``position``.
     """
 
@@ -69,6 +69,7 @@ class HomotopySchedule(L.Callback):
                                  f" to {self.schedule.stages[i].s:g} (stage {i}); HRTA raises s (Theorem 1 assumes it"
                                  " never decreases): pass allow_decreasing=True to run it anyway")
         self.log_name = log_name
+        self.course = Course(self.schedule)
         self._last = None  # the position handled last (a step's batches share one global_step)
         self._restored = False  # _last came from a checkpoint of this fit
 
@@ -122,7 +123,7 @@ class HomotopySchedule(L.Callback):
         s differs (a schedule whose s varies between switches needs nothing more), the
         optimizers' state reset if a crossed switch resets."""
         last, self._last = self._last, t
-        crossed = self.schedule.switches_in(last, t)
+        crossed = self.course.switches_in(last, t)
         if crossed or self.schedule.s_at(t) != self.schedule.s_at(last):
             set_s(pl_module, self.schedule.s_at(t))
         if crossed and self.schedule.reset_at_switch:

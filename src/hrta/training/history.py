@@ -13,8 +13,9 @@ from hrta.model.schedule import Schedule
 
 def method_facts(schedule: Schedule, plain: str = "ReLU") -> dict:
     """Coordinates of the method's facts: its display label, whether it is the baseline
-    (the plain activation, s = 1 throughout: ``plain`` names it) and its stages (s and
-    first epoch of each)."""
+    (the plain activation, s = 1 throughout: ``plain`` names it) and its stages (s held or
+    ramped to, and first epoch of each where the schedule fixes it)."""
+    after_plateau = [any(st.plateau for st in schedule.stages[:i]) for i in range(len(schedule.stages))]
     return {
         "stage": list(range(len(schedule.stages))),
         "label": ((), plain if schedule.is_baseline else schedule.label(),
@@ -22,9 +23,10 @@ def method_facts(schedule: Schedule, plain: str = "ReLU") -> dict:
         "is_baseline": ((), schedule.is_baseline,
                         {"description": "the baseline: the plain activation, one stage with s = 1"}),
         "stage_s": ("stage", [st.s for st in schedule.stages],
-                    {"long_name": "s of each stage (NaN past the last)"}),
-        "stage_start": ("stage", schedule.boundaries,
-                        {"long_name": "first epoch of each stage (-1 past the last)"}),
+                    {"long_name": "s of each stage, a ramp's at its end (NaN past the last)"}),
+        "stage_start": ("stage", [-1 if late else b for late, b in zip(after_plateau, schedule.boundaries)],
+                        {"long_name": "first epoch of each stage (-1 past the last, or after a plateau:"
+                                      " see switch_epoch)"}),
     }
 
 
@@ -33,7 +35,6 @@ def history(module, k: int, run: Run, dataset: xr.Dataset) -> xr.Dataset:
     epoch 0..E, eval_epoch), with the method's and the experiment's facts as coordinates."""
     schedule = run.schedule
     epoch = np.arange(run.epochs + 1)
-    s = np.array([schedule.s_at(e) for e in epoch])
     lr = np.append(module.lr_history[:, k], math.nan)
     loss = module.loss_history[:, k].cpu().double().numpy()
     error = module.error_history[:, k].cpu().double().numpy()
@@ -44,7 +45,8 @@ def history(module, k: int, run: Run, dataset: xr.Dataset) -> xr.Dataset:
             "test_error": ("eval_epoch", error),
             "final_loss": ((), math.nan if diverged else loss[-1]),
             "final_test_error": ((), math.nan if diverged else error[-1]),
-            "s": ("epoch", s),
+            "s": ("epoch", module.s_history[:, k]),
+            "switch_epoch": ("stage", np.array(module.courses[k].starts, dtype=np.int64)),
             "lr": ("epoch", lr),
             "diverged": ((), np.int8(diverged)),
             "diverged_epoch": ((), np.int64(module.diverged_at[k])),
@@ -69,7 +71,11 @@ def history(module, k: int, run: Run, dataset: xr.Dataset) -> xr.Dataset:
                             description="loss at the start of each epoch; entry E is after training")
     ds["test_error"].attrs.update(long_name="relative L2 test error",
                                   description="||phi - u|| / ||u|| on the test points")
-    ds["s"].attrs["long_name"] = "homotopy parameter in force"
+    ds["s"].attrs.update(long_name="homotopy parameter in force",
+                         description="the s of each epoch's loss; entry E is after training")
+    ds["switch_epoch"].attrs.update(long_name="first epoch of each stage in this run",
+                                    description="stage_start, except after a plateau: the epoch after the one"
+                                                " where the plateau fired (at its max_epochs if it never did)")
     return describe_run(ds, "test error")
 
 

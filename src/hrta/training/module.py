@@ -9,7 +9,7 @@ import torch
 
 from hrta.model.optimizers import MemberwiseOptimizer
 from hrta.model.population import PopulationNet
-from hrta.model.schedule import Schedule
+from hrta.model.schedule import Course, Schedule
 
 EPOCHS_PER_STEP = 10  # full-batch epochs per Lightning step: its per-step cost shared, no number changed
 
@@ -32,9 +32,13 @@ class PopulationModule(L.LightningModule):
     """Trains the K members of a population together, ``EPOCHS_PER_STEP`` epochs per
     Lightning step (the same operations in the same order as one epoch a step).
 
-    Member k follows ``schedules[k]`` (its s switches at its own switches, its optimizer
-    state is reset where the schedule says so: ``Schedule.is_switch``, ``resets_at``, the
-    same machinery as the ``HomotopySchedule`` callback) with the learning rates
+    Member k follows ``schedules[k]`` on its own ``Course`` (the machinery of the
+    ``HomotopySchedule`` callback): its s is set before each epoch's loss where it changed
+    (``s_history`` records it), its optimizer state is reset where the course says so, and
+    a plateau of its schedule is given, at the end of each of its epochs, the member's
+    training loss as compared (minus ``reference_loss``, or minus the loss of the exact
+    solution on the epoch's points when they are redrawn: the gap of a Ritz energy), so
+    that each member decides for itself when it fires. It trains with the learning rates
     ``lrs[k]`` (one per epoch). The step minimises the sum of the members' losses, whose
     gradient in member k's parameters is member k's own. The loss of every epoch and the
     test error every ``eval_every`` epochs are kept per member in buffers; a member whose
@@ -47,14 +51,17 @@ class PopulationModule(L.LightningModule):
     """
 
     def __init__(self, net: PopulationNet, problem, schedules: list[Schedule], algorithm: str,
-                 lrs: np.ndarray, data: dict, eval_every: int, resamplers=None, test_gap=None):
+                 lrs: np.ndarray, data: dict, eval_every: int, resamplers=None, test_gap=None,
+                 reference_loss: float = 0.0):
         super().__init__()
         epochs = {sched.total for sched in schedules}
-        if len(epochs) != 1:
-            raise ValueError(f"population members must train for the same epochs, got {sorted(epochs)}")
+        if len(epochs) != 1 or None in epochs:
+            raise ValueError(f"population members must train for the same epochs, got {epochs}")
         self.epochs = epochs.pop()
         self.automatic_optimization = False
-        self.net, self.problem, self.schedules, self.algorithm = net, problem, schedules, algorithm
+        self.net, self.problem, self.algorithm = net, problem, algorithm
+        self.courses = [Course(sched) for sched in schedules]
+        self.reference_loss = reference_loss
         self.lrs, self.eval_every = np.asarray(lrs), eval_every
         self.resamplers = resamplers
         self.reference_history = np.full((self.epochs + 1, net.size), math.nan)
@@ -78,6 +85,9 @@ class PopulationModule(L.LightningModule):
         self.register_buffer("active", torch.ones(k, dtype=torch.bool), persistent=False)
         self.live = np.ones(k, dtype=bool)  # the same, on the host
         self.lr_history = np.full((self.epochs, k), math.nan)
+        self.s_history = np.full((self.epochs + 1, k), math.nan)
+        self.due = 0  # the next epoch where some member's s may change or a stage start
+        self.watched = []  # the members in a plateau that has not fired
         self.diverged_at = [-1] * k
         self.done = 0  # epochs trained
 
@@ -100,10 +110,9 @@ class PopulationModule(L.LightningModule):
     def _epoch(self, epoch: int) -> bool:
         """One full-batch step of every live member; False when none is live any more."""
         net, opt = self.net, self.opt
-        switched = [k for k, sched in enumerate(self.schedules) if sched.is_switch(epoch)]
-        if switched:
-            net.set_s([sched.s_at(epoch) for sched in self.schedules])
-            opt.reset([k for k in switched if self.schedules[k].resets_at(epoch)])
+        if epoch >= self.due:
+            self._move(epoch)
+        self.s_history[epoch] = net.s_list
         if self.resamplers is not None:
             drawn = [draw(epoch) for draw in self.resamplers]
             self.x_train = torch.as_tensor(np.stack([x for x, _, _ in drawn])).to(self.x_train)
@@ -124,7 +133,30 @@ class PopulationModule(L.LightningModule):
         (losses if self.live.all() else torch.where(self.active, losses, 0.0)).sum().backward()
         opt.step(lrs.tolist())
         self._freeze(frozen)
+        if self.watched:
+            self._observe(epoch)
         return True
+
+    def _move(self, epoch: int) -> None:
+        """Every member's s at this epoch, its optimizer state reset at its switch, and the
+        next epoch where this is due again."""
+        s = [course.s_at(epoch) for course in self.courses]
+        if s != self.net.s_list:
+            self.net.set_s(s)
+        self.opt.reset([k for k, course in enumerate(self.courses) if course.resets_at(epoch)])
+        self.due = min(course.next_change(epoch) for course in self.courses)
+        self.watched = [k for k, course in enumerate(self.courses) if course.watching(epoch)]
+
+    def _observe(self, epoch: int) -> None:
+        """The epoch's losses as compared to the members in a plateau (a frozen member's is
+        NaN: its plateau runs to max_epochs); one that fires starts its next stage at the
+        next epoch."""
+        losses = self.loss_history[epoch].tolist()
+        reference = self.reference_history[epoch] if self.resamplers is not None else None
+        for k in self.watched:
+            loss = losses[k] - (self.reference_loss if reference is None else reference[k])
+            if self.courses[k].observe(epoch, loss):
+                self.due = epoch + 1
 
     def _evaluate(self, slot: int) -> None:
         with torch.no_grad():
@@ -158,6 +190,8 @@ class PopulationModule(L.LightningModule):
         self.diverged_at[k] = int(first)
 
     def on_train_end(self):
+        for epoch in range(self.done, self.epochs + 1):  # the s in force after training, and past a stop
+            self.s_history[epoch] = [course.s_at(epoch) for course in self.courses]
         if self.active.any():
             with torch.enable_grad():
                 losses = self.problem.loss(self.net, self.x_train, self.y_train).detach()

@@ -76,8 +76,9 @@ def train_population(dataset: xr.Dataset, runs: list[Run], log_every_s: float = 
     if problem.resample and problem.loss_is_gap:
         source = torch.as_tensor(problem.target(dataset["x_test"].values), dtype=dtype)
         test_gap = (source, float(dataset["reference_loss"]))
+    reference = float(dataset["reference_loss"]) if problem.loss_is_gap else 0.0
     module = PopulationModule(net, problem, [run.schedule for run in runs], first.optimizer.algorithm, lrs, data,
-                              first.eval_every, resamplers, test_gap)
+                              first.eval_every, resamplers, test_gap, reference)
     with warnings.catch_warnings():
         quiet_lightning()
         plain_trainer(first.numerics.accelerator, first.numerics.dtype, 1,
