@@ -2,6 +2,7 @@
 optimization, Adam, a homotopized MLP with ReLU and GELU): s switches at the stage
 boundaries of epochs or steps, Adam's state is cleared at a switch when asked, s is logged."""
 
+import math
 import re
 import warnings
 
@@ -13,9 +14,11 @@ from lightning.pytorch.callbacks import ModelCheckpoint
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from conftest import make_run
 from hrta import HomotopySchedule, homotopize
 from hrta.model.homotopy import homotopy_activations
 from hrta.model.schedule import Schedule
+from hrta.training.run import train
 
 BATCHES = 4  # per epoch
 
@@ -251,3 +254,113 @@ def test_numpy_lengths_and_a_deliberately_decreasing_schedule_are_accepted():
     assert HomotopySchedule(Schedule([(1.5, 1), (1.0, 1)])).schedule.label() == "HRTA 1.5→1 (s decreasing)"
     model, _ = fit(cb, max_epochs=2)
     assert [r["s"][0] for r in model.records] == [1.5] * BATCHES + [1.0] * BATCHES
+
+
+# --- ramps and plateaus: one semantics with the population trainer
+
+
+def test_a_ramp_per_step_is_the_closed_form_at_every_step_and_resets_at_its_start():
+    stages = [{"s": 0.5, "steps": 3}, {"ramp": 1.5, "steps": 6, "shape": "cosine"}, {"s": 1.5}]
+    model, _ = fit(HomotopySchedule(stages, unit="steps", reset_optimizer=True), max_epochs=3)
+    cosine = [0.5 + (1.5 - 0.5) * (1 - math.cos(math.pi * (u + 1) / 6)) / 2 for u in range(6)]
+    assert [r["s"][0] for r in model.records] == pytest.approx([0.5] * 3 + cosine + [1.5] * 3, abs=1e-15)
+    assert [r["adam_step"] for r in model.records] == list(range(3)) + list(range(9))  # reset at the ramp's start
+
+
+@pytest.mark.filterwarnings("ignore:HomotopySchedule. the schedule lasts")  # shorter than the fit, on purpose
+def test_a_ramp_per_epoch_moves_s_at_each_epoch_and_s_stays_at_its_end():
+    model, _ = fit(HomotopySchedule([(0.5, 1), {"ramp": 1.5, "epochs": 2}]), max_epochs=5)
+    assert [r["s"] for r in model.records[::BATCHES]] == [[s, s] for s in (0.5, 1.0, 1.5, 1.5, 1.5)]
+    assert all(r["s"] == model.records[r["epoch"] * BATCHES]["s"] for r in model.records)  # held within an epoch
+
+
+class Replay(Regressor):
+    """Full batch (one batch an epoch) and a training loss logged as ``train_loss`` from a
+    given curve, one value an epoch (each epoch's loss at its start, as the population
+    trainer records it); it records the s of every epoch."""
+
+    curve = ()
+
+    def training_step(self, batch, batch_idx):
+        self.log("train_loss", torch.tensor(self.curve[self.current_epoch], dtype=torch.float64), on_epoch=True)
+        return super().training_step(batch, batch_idx)
+
+    def train_dataloader(self):
+        return DataLoader(super().train_dataloader().dataset, batch_size=8 * BATCHES)
+
+
+def replayed(callback, curve, max_epochs, **kw):
+    Replay.curve = tuple(curve)
+    model, trainer = run(callback, max_epochs, module=Replay, **kw)
+    return [r["s"][0] for r in model.records], model, trainer
+
+
+PLATEAU = {"tol": 0.01, "window": 3, "min_epochs": 4, "max_epochs": 20}
+STAGES = [(0.5, 5), {"s": 0.5, "plateau": PLATEAU}, {"ramp": 1.0, "epochs": 2}, (1.0, 3)]  # 30 epochs
+# the loss falls 10% an epoch until epoch 14, then 0.1%: epochs 14 and 17 are within 1%, the
+# plateau fires at the end of 17 (it started at 5, 13 epochs before) and the ramp starts at 18
+FLATTENS = [0.9 ** t for t in range(15)] + [0.9 ** 14 * 0.999 ** (t - 14) for t in range(15, 30)]
+
+
+@pytest.mark.parametrize("curve, min_epochs, switch", [(FLATTENS, 4, 18), (FLATTENS, 16, 21), ([1.0] * 30, 4, 9)])
+def test_a_plateau_fires_on_the_monitored_loss_where_expected_and_not_before_min_epochs(curve, min_epochs, switch):
+    stages = [*STAGES[:1], {"s": 0.5, "plateau": {**PLATEAU, "min_epochs": min_epochs}}, *STAGES[2:]]
+    callback = HomotopySchedule(stages, monitor="train_loss", reset_optimizer=True)
+    s, model, _ = replayed(callback, curve, 30)
+    assert s == [0.5] * switch + [0.75] + [1.0] * (29 - switch)
+    assert callback.course.starts == [0, 5, switch, switch + 2]
+    assert [r["adam_step"] for r in model.records][switch - 1:switch + 2] == [switch - 1, 0, 1]  # reset as it fires
+
+
+def test_the_callback_and_the_population_trainer_give_one_s_sequence_for_one_loss_curve(sin_dataset):
+    """A member trained by the pipeline (a plateau that fires on its criterion, then a ramp);
+    its own loss curve, logged by a LightningModule, makes the callback switch where the
+    member did, with the same s at every epoch."""
+    stages = [{"s": 0.5, "plateau": {"tol": 0.05, "window": 5, "min_epochs": 8, "max_epochs": 25}},
+              {"ramp": 1.0, "epochs": 4, "shape": "cosine"}, {"s": 1.0, "epochs": 6}]
+    hist = train(sin_dataset, make_run(width=32, schedule=stages))
+    assert 8 < int(hist["switch_epoch"][1]) < 25  # fired on its criterion
+    callback = HomotopySchedule(stages, monitor="train_loss")
+    s, _, _ = replayed(callback, hist["loss"].values, 35)
+    assert s == hist["s"].values[:35].tolist() and callback.course.starts == hist["switch_epoch"].values.tolist()
+
+
+def test_a_fit_resumed_inside_a_plateau_fires_where_the_uninterrupted_one_did(tmp_path):
+    """The checkpoint of epoch 15 (mid-plateau) holds the losses the plateau has seen."""
+    def schedule():
+        return HomotopySchedule(STAGES, monitor="train_loss", reset_optimizer=True)
+
+    whole, model, _ = replayed(schedule(), FLATTENS, 30)
+    saver = ModelCheckpoint(dirpath=tmp_path, every_n_epochs=1, save_top_k=-1)
+    replayed(schedule(), FLATTENS, 16, callbacks=[saver], enable_checkpointing=True)
+    state = torch.load(tmp_path / "epoch=15-step=16.ckpt", weights_only=False)["callbacks"]["HomotopySchedule"]
+    assert state["course"] == {"fired": {}, "losses": list(FLATTENS[12:16])}
+    resumed, again, _ = replayed(schedule(), FLATTENS, 30, ckpt_path=tmp_path / "epoch=15-step=16.ckpt")
+    assert resumed == whole[16:] and same_parameters(again, model)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"stages": STAGES}, "a plateau stage needs monitor"),
+    ({"stages": [(0.5, 1), (1.0, 1)], "monitor": "train_loss"}, "read by plateau stages only"),
+    ({"stages": STAGES, "monitor": 3}, "monitor must be a string or None"),
+    ({"stages": [{"s": 0.5, "plateau": PLATEAU}, (1.0, 1)], "unit": "steps", "monitor": "x"}, "in steps has none"),
+])
+def test_bad_plateau_arguments_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        HomotopySchedule(**kwargs)
+
+
+def test_a_monitor_that_is_not_logged_is_named_with_the_logged_ones():
+    with pytest.raises(ValueError, match=r"monitor='val_loss' is not a logged metric \(logged: \[.*'train_loss'"):
+        replayed(HomotopySchedule(STAGES, monitor="val_loss"), FLATTENS, 30)
+
+
+def test_an_open_last_stage_lasts_to_the_end_of_the_fit_and_a_plateau_length_is_warned_of_at_its_max():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*schedule")
+        model, _ = fit(HomotopySchedule([(0.5, 1), {"ramp": 1.5, "epochs": 2}, {"s": 1.5}]), max_epochs=6)
+    assert model.records[-1]["s"] == [1.5, 1.5]
+    with pytest.warns(UserWarning, match=r"reaches its last stage at epochs 3 but the fit runs 2 epochs"):
+        fit(HomotopySchedule([(0.5, 1), {"ramp": 1.5, "epochs": 2}, {"s": 1.5}]), max_epochs=2)
+    with pytest.warns(UserWarning, match=r"lasts 30 epochs \(every plateau at its max_epochs\) but the fit runs 3"):
+        fit(HomotopySchedule(STAGES, monitor="train_loss"), max_epochs=3)  # ends before the plateau
