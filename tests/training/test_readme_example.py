@@ -19,3 +19,6 @@ def test_readme_example_runs_and_schedules_s(tmp_path, monkeypatch):
     acts = [m for m in trainer.lightning_module.modules() if isinstance(m, HomotopyActivation)]
     assert [type(a.base) for a in acts] == [nn.ReLU, nn.GELU] and {a.s for a in acts} == {1.0}
     assert trainer.callback_metrics["homotopy_s"].item() == 1.0
+    kinds = scope["kinds"]  # the plateau fired within its bounds, the ramp ran, s stayed at 1 to the end
+    start = kinds.course.starts[1]
+    assert 3 <= start <= 8 and kinds.course.starts == [0, start, start + 5] and kinds.s == 1.0
