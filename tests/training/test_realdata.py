@@ -11,6 +11,7 @@ import xarray as xr
 
 from conftest import ROOT, make_run
 from hrta.model.homotopy import HomotopyActivation, homotopize
+from hrta.model.schedule import Course
 from hrta.pipeline.aggregate import METHOD_FACTS, combine, with_run_dims
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.problems.bundled import load as load_dataset
@@ -24,7 +25,9 @@ SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
 ADAM = {"name": "adam", "algorithm": "adam", "lr": 1e-2, "decay": {"kind": "step", "step_size": 10, "gamma": 0.5}}
 SCHEDULES = {"relu": [{"s": 1.0, "epochs": 20}],
              "hrta_0.5-1": [{"s": 0.5, "epochs": 10}, {"s": 1.0, "epochs": 10}],
-             "hrta_1-1.5": [{"s": 1.0, "epochs": 10}, {"s": 1.5, "epochs": 10}]}
+             "hrta_1-1.5": [{"s": 1.0, "epochs": 10}, {"s": 1.5, "epochs": 10}],
+             "hrta_plateau": [{"s": 0.5, "plateau": {"tol": 0.1, "window": 2, "min_epochs": 3, "max_epochs": 12}},
+                              {"ramp": 1.0, "epochs": 3}, {"s": 1.0, "epochs": 5}]}
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +51,19 @@ def test_digits_split_is_stratified_standardised_and_seeded(digits):
     assert np.allclose(x.mean(axis=0), 0, atol=1e-12) and np.allclose(x.std(axis=0)[varying], 1)
     xr.testing.assert_identical(digits, load_dataset("digits", 0.25, 0))
     assert not np.array_equal(digits["y_test"].values, load_dataset("digits", 0.25, 1)["y_test"].values)
+
+
+def test_a_plateau_method_switches_on_the_runs_own_loss(digits):
+    """The callback monitors the full-batch loss the history records: replayed through the
+    schedule's course, that loss gives the run's stage starts and s."""
+    run = spec("hrta_plateau")
+    hist = train(digits, run)
+    course = Course(run.schedule)
+    for t in range(run.epochs):
+        if course.watching(t):
+            course.observe(t, hist["loss"].values[t])
+    assert 3 <= course.starts[1] < 12 and hist["switch_epoch"].values.tolist() == course.starts
+    np.testing.assert_array_equal(hist["s"].values, [course.s_at(t) for t in range(run.epochs + 1)])
 
 
 def test_digits_load_offline(monkeypatch):

@@ -73,17 +73,17 @@ def history(module, k: int, run: Run, dataset: xr.Dataset) -> xr.Dataset:
                                   description="||phi - u|| / ||u|| on the test points")
     ds["s"].attrs.update(long_name="homotopy parameter in force",
                          description="the s of each epoch's loss; entry E is after training")
-    ds["switch_epoch"].attrs.update(long_name="first epoch of each stage in this run",
-                                    description="stage_start, except after a plateau: the epoch after the one"
-                                                " where the plateau fired (at its max_epochs if it never did)")
     return describe_run(ds, "test error")
 
 
 def describe_run(ds: xr.Dataset, error_name: str) -> xr.Dataset:
-    """The attributes every run history shares (final values, lr, divergence)."""
+    """The attributes every run history shares (final values, lr, stage starts, divergence)."""
     ds["final_loss"].attrs["long_name"] = "training loss after the last epoch (NaN if diverged)"
     ds["final_test_error"].attrs["long_name"] = f"{error_name} after the last epoch (NaN if diverged)"
     ds["lr"].attrs["long_name"] = "learning rate of the epoch's step"
+    ds["switch_epoch"].attrs.update(long_name="first epoch of each stage in this run",
+                                    description="stage_start, except after a plateau: the epoch after the one"
+                                                " where the plateau fired (at its max_epochs if it never did)")
     ds["diverged"].attrs["description"] = "1 if the loss became non-finite, else 0"
     ds["diverged_epoch"].attrs["description"] = "first epoch with a non-finite loss, -1 if none"
     return ds

@@ -57,9 +57,10 @@ class FullBatch:
 
 class Classifier(L.LightningModule):
     """Full-batch cross-entropy training of ``net`` with one optimizer config; keeps the loss
-    at the start of every epoch (entry E: after the last step), the learning rate and the s
-    of the network's homotopy activations at every epoch, and the held-out error at
-    ``eval_epochs``. A non-finite loss stops the fit and is recorded."""
+    at the start of every epoch (entry E: after the last step; logged as ``train_loss``, what
+    a plateau stage of the schedule monitors), the learning rate and the s of the network's
+    homotopy activations at every epoch, and the held-out error at ``eval_epochs``. A
+    non-finite loss stops the fit and is recorded."""
 
     def __init__(self, net: nn.Module, data: dict, optimizer: Optimizer, epochs: int, eval_every: int):
         super().__init__()
@@ -89,6 +90,7 @@ class Classifier(L.LightningModule):
         epoch = self.current_epoch
         loss = F.cross_entropy(self.net(x), y)
         self.loss_history[epoch] = float(loss.detach())
+        self.log("train_loss", loss.detach(), on_step=False, on_epoch=True)
         self.s_history[epoch] = self._s()
         self.lr_history[epoch] = self.optimizers().param_groups[0]["lr"]
         if epoch % self.eval_every == 0:
@@ -124,13 +126,13 @@ def train(dataset: xr.Dataset, run: Run) -> xr.Dataset:
     net = mlp(dataset.sizes["feature"], run.width, int(dataset.attrs["n_classes"]), run.seed)
     net = net.to(DTYPES[numerics.dtype])
     homotopize(net)  # nn.ReLU -> HomotopyActivation(nn.ReLU()), s = 1: the same function
-    callback = HomotopySchedule(run.schedule, log_name=None)
+    callback = HomotopySchedule(run.schedule, log_name=None, monitor="train_loss" if run.schedule.has_plateau else None)
     module = Classifier(net, data, run.optimizer, run.epochs, run.eval_every)
     with warnings.catch_warnings():
         quiet_lightning()
         warnings.filterwarnings("ignore", message=r"`training_step` returned `None`")  # a diverged run's skip
         plain_trainer(numerics.accelerator, numerics.dtype, run.epochs, [callback]).fit(module)
-    return history(module, run)
+    return history(module, run, callback.course.starts)
 
 
 def train_runs(dataset: xr.Dataset, runs: list[Run]) -> list[xr.Dataset]:
@@ -145,9 +147,9 @@ def train_runs(dataset: xr.Dataset, runs: list[Run]) -> list[xr.Dataset]:
     return out
 
 
-def history(module: Classifier, run: Run) -> xr.Dataset:
+def history(module: Classifier, run: Run, starts: list[int]) -> xr.Dataset:
     """The run's record (epoch 0..E, eval_epoch) with its method's and experiment's facts as
-    coordinates, as in hrta.training.run.history."""
+    coordinates, as in hrta.training.history (``starts``: the first epoch of each stage)."""
     diverged = module.diverged_at >= 0
     ds = xr.Dataset(
         {
@@ -156,6 +158,7 @@ def history(module: Classifier, run: Run) -> xr.Dataset:
             "final_loss": ((), math.nan if diverged else module.loss_history[-1]),
             "final_test_error": ((), math.nan if diverged else module.error_history[-1]),
             "s": ("epoch", module.s_history),
+            "switch_epoch": ("stage", np.array(starts, dtype=np.int64)),
             "lr": ("epoch", module.lr_history),
             "diverged": ((), np.int8(diverged)),
             "diverged_epoch": ((), np.int64(module.diverged_at)),
