@@ -128,6 +128,7 @@ def test_aggregate_has_the_form_table1_and_the_claims_read(aggregate):
     assert aggregate["test_error"].dims == ("optimizer", "method", "width", "seed", "eval_epoch")
     for name in METHOD_FACTS:
         assert aggregate[name].dims[0] == "method"
+    assert aggregate["switch_epoch"].sel({"method": "relu", "seed": 0}).values.tolist() == [[[0, -1]]]  # -1 padded
     df = summary({"digits": aggregate})
     assert set(df["error_name"]) == {"held-out classification error"} and df["error_mean"].notna().all()
     assert "Final held-out classification error:" in table1.markdown(df)

@@ -27,7 +27,8 @@ def combine(pieces: list[xr.Dataset]) -> xr.Dataset:
         ds.attrs = {}  # variables keep theirs (long_name, description)
     out = xr.merge(bare, join="outer", compat="no_conflicts", combine_attrs="drop_conflicts")
     out = out.transpose(*RUN_DIMS, ...)
-    for name, fill in (("diverged", 0), ("diverged_epoch", -1)):
-        out[name] = out[name].fillna(fill).astype("int64")
+    for name, fill in (("diverged", 0), ("diverged_epoch", -1), ("switch_epoch", -1)):
+        if name in out:  # switch_epoch: not in run files written before it was recorded
+            out[name] = out[name].fillna(fill).astype("int64")
     return out.assign_coords(stage_start=out["stage_start"].fillna(-1).astype("int64"),
                              is_baseline=out["is_baseline"].astype(bool))
