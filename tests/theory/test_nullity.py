@@ -27,7 +27,7 @@ def rank(j: np.ndarray) -> int:
 
 def bounds(x: np.ndarray, w: np.ndarray) -> dict:
     xt = ntk.features(x)
-    return nullity.rank_bounds(x, xt.shape[1], len(w), 1, True, [xt @ w.T], [np.abs(xt) @ np.abs(w).T])
+    return nullity.rank_bounds(x, xt.shape[1], len(w), 1, True, [xt @ w.T], [nullity.magnitude(xt, w)])
 
 
 @pytest.mark.parametrize("width", [20, 100, 300, 1000])

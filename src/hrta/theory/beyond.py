@@ -16,7 +16,7 @@ import xarray as xr
 from hrta.model.run import Network
 from hrta.theory import nullity
 from hrta.theory.deep_ntk import DEEP_PARTS, PARAMETRISATIONS, deep_relu_ntk
-from hrta.theory.finite_ntk import empirical_ntk, initial_deep_network, pre_activations
+from hrta.theory.finite_ntk import empirical, initial_deep_network
 from hrta.theory.ntk import features
 from hrta.theory.smooth_ntk import smooth_basis
 from hrta.theory.spectra import combined, finite_dataset, finite_row, monotone_part, subsample
@@ -67,16 +67,19 @@ def _infinite(x: np.ndarray, base: str, depth: int, param: str, grid: np.ndarray
     return lo, hi, err
 
 
-def _finite(x: np.ndarray, base: str, depth: int, param: str, s_emp: np.ndarray, widths, seeds, bias: str):
-    """The finite networks' Gram matrices classified (nullity.classify): array (width, seed, part, s)."""
-    out = np.empty((len(widths), len(seeds), len(DEEP_PARTS), len(s_emp)), dtype=object)
+def _finite(x: np.ndarray, base: str, depth: int, param: str, s_emp: np.ndarray, widths, seeds, bias: str,
+            drawn: bool = True):
+    """The finite networks' Gram matrices classified (nullity.classify): array (width, seed,
+    part, s); ``nullity.NONE`` everywhere where the network is not ``drawn``."""
+    out = np.full((len(widths), len(seeds), len(DEEP_PARTS), len(s_emp)), nullity.NONE, dtype=object)
+    if not drawn:
+        return out
     in_features = features(x[:1], bias).shape[1]
     for a, width in enumerate(widths):
         for b, seed in enumerate(seeds):
             net = initial_deep_network(in_features, int(width), depth, int(seed))
             for j, s in enumerate(s_emp):
-                kern = empirical_ntk(net, x, base, s, bias, param)
-                pre, mags = pre_activations(net, x, base, s, bias, param)
+                kern, pre, mags = empirical(net, x, base, s, bias, param)
                 bounds = nullity.rank_bounds(x, in_features, int(width), depth, base == "relu", pre, mags)
                 for i, part in enumerate(DEEP_PARTS):
                     out[a, b, i, j] = nullity.classify(np.linalg.eigvalsh(kern[part]), bounds[part])
@@ -93,7 +96,9 @@ def experiment_spectra(x_all: np.ndarray, beyond: dict, bias: str, subsample_see
     widths, seeds = beyond["widths"], beyond["seeds"]
     nets = networks(beyond)
     inf = [_infinite(x, base, depth, param, grid, bias, beyond["quadrature_order"]) for base, depth, param in nets]
-    fin = np.array([_finite(x, base, depth, param, s_emp, widths, seeds, bias) for base, depth, param in nets])
+    finite_depths = beyond.get("finite_depths", beyond["relu_depths"])
+    fin = np.array([_finite(x, base, depth, param, s_emp, widths, seeds, bias, base != "relu" or depth in finite_depths)
+                    for base, depth, param in nets])
     lo, hi, err = (np.array([v[k] for v in inf]) for k in range(3))
     net_dims = ("network", "part", "s")
     coords = {"network": [slug(*n) for n in nets], "base": ("network", [n[0] for n in nets]),
@@ -149,7 +154,8 @@ def beyond_verdict(spectra: list[xr.Dataset], tolerance: float) -> dict:
                 res = monotone_part(p["lambda_min"].values, p["resolution"].values, ds["s"].values, tolerance)
                 res["decreasing_intervals"] = decreasing_intervals(res["decreasing_steps"])
                 res["ratio_to_s1"] = _ratios(p, ds["s"].values)
-                res["finite"] = {str(int(w)): finite_row(p.sel(width=w), n_used, tolerance) for w in p.width.values}
+                res["finite"] = {str(int(w)): finite_row(p.sel(width=w), n_used, tolerance) for w in p.width.values
+                                 if (p["empirical_class"].sel(width=w) != "none").all()}
                 parts[str(part)] = res
             entry["networks"][str(net)] = {**_identity(sel), "parts": parts,
                                            "verdict": combined(v["verdict"] for v in parts.values())}

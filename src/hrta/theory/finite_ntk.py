@@ -18,6 +18,7 @@ import numpy as np
 
 from hrta.theory.deep_ntk import hidden_scale
 from hrta.theory.ntk import features
+from hrta.theory.nullity import magnitude
 from hrta.theory.smooth_ntk import SMOOTH_BASES, base_function
 
 BASES = ("relu",) + SMOOTH_BASES
@@ -62,8 +63,9 @@ def initial_deep_network(in_features: int, width: int, depth: int, seed: int) ->
 
 def _layers(net: DeepNetwork, x, base: str, s: float, bias: str, parametrisation: str):
     """(inputs, pre, magnitudes): what each layer's weights multiply (x~, then c m^{-1/2} g^l,
-    and m^{-1/2} g^L for the output weights), each layer's pre-activations h^l and the
-    magnitude bound |input| |W|^T of each, times the layer's number (rounding grows with it)."""
+    and m^{-1/2} g^L for the output weights), each layer's pre-activations h^l and a bound
+    on the magnitude of the products that made them, |input row| |W row| (>= |input| |W|^T,
+    Cauchy-Schwarz), times the layer's number (rounding grows with it)."""
     if parametrisation != "unnormalised" and base != "relu":
         raise ValueError(f"the {parametrisation} parametrisation is defined for relu only, got {base!r}")
     act = homotopy(base, s)[0]
@@ -72,7 +74,7 @@ def _layers(net: DeepNetwork, x, base: str, s: float, bias: str, parametrisation
     inputs, pre, magnitudes = [features(x, bias)], [], []
     for k, w in enumerate(net.weights):
         pre.append(inputs[-1] @ w.T)
-        magnitudes.append((k + 1) * (np.abs(inputs[-1]) @ np.abs(w).T))
+        magnitudes.append((k + 1) * magnitude(inputs[-1], w))
         inputs.append(act(pre[-1]) * (hidden if k < net.depth - 1 else scale))
     return inputs, pre, magnitudes
 
@@ -87,8 +89,15 @@ def pre_activations(net: DeepNetwork, x, base: str, s: float, bias: str = "augme
 def empirical_ntk(net: DeepNetwork, x, base: str, s: float, bias: str = "augment",
                   parametrisation: str = "unnormalised") -> dict[str, np.ndarray]:
     """{'output', 'hidden', 'ntk'} -> the finite network's Gram matrices at s."""
+    return empirical(net, x, base, s, bias, parametrisation)[0]
+
+
+def empirical(net: DeepNetwork, x, base: str, s: float, bias: str = "augment",
+              parametrisation: str = "unnormalised") -> tuple[dict, list, list]:
+    """(``empirical_ntk``, and each layer's pre-activations and magnitude bounds as
+    ``pre_activations``) from one pass through the network."""
     dact = homotopy(base, s)[1]
-    inputs, pre, _ = _layers(net, x, base, s, bias, parametrisation)
+    inputs, pre, magnitudes = _layers(net, x, base, s, bias, parametrisation)
     scale = 1.0 / np.sqrt(net.width)
     hidden_factor = hidden_scale(parametrisation, s) * scale
     output = inputs[-1] @ inputs[-1].T
@@ -98,4 +107,4 @@ def empirical_ntk(net: DeepNetwork, x, base: str, s: float, bias: str = "augment
         hidden += (delta @ delta.T) * (inputs[k] @ inputs[k].T)
         if k > 0:
             delta = dact(pre[k - 1]) * (hidden_factor * delta @ net.weights[k])
-    return {"output": output, "hidden": hidden, "ntk": output + hidden}
+    return {"output": output, "hidden": hidden, "ntk": output + hidden}, pre, magnitudes

@@ -49,9 +49,14 @@ class Bound:
     source: str
 
 
+def magnitude(inputs: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """|input row| |W row|: a bound on |inputs| |W|^T (Cauchy-Schwarz), the size of the terms
+    of the pre-activations inputs W^T, from which their rounding is judged."""
+    return np.outer(np.linalg.norm(inputs, axis=1), np.linalg.norm(w, axis=1))
+
+
 def near_zero(pre: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
-    """Pre-activations whose sign rounding could flip: within ZERO eps of their magnitude bound
-    (|g| @ |W|^T of the product that made them)."""
+    """Pre-activations whose sign rounding could flip: within ZERO eps of their magnitude bound."""
     return np.abs(pre) <= ZERO * EPS * magnitude
 
 
@@ -145,3 +150,7 @@ def classify(eigenvalues: np.ndarray, bound: Bound) -> dict:
         kind = "resolved" if eigenvalues[0] > level else "unresolved"
     return {"null_directions": k, "source": bound.source if k > 0 else "", "lambda_min": eigenvalues[0],
             "lambda_max": eigenvalues[-1], "lambda_beyond_null": beyond, "rounding_level": level, "class": kind}
+
+
+NONE = {"null_directions": 0, "source": "", "lambda_min": np.nan, "lambda_max": np.nan, "lambda_beyond_null": np.nan,
+        "rounding_level": np.nan, "class": "none"}  # no finite network computed

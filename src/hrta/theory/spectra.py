@@ -35,7 +35,7 @@ def s_grid(theory: dict, used_s) -> np.ndarray:
 
 def two_layer_bounds(w: np.ndarray, xt: np.ndarray, x: np.ndarray) -> dict:
     """{part: nullity.Bound} of the two-layer homotopy ReLU network with first layer w (m, d~)."""
-    bounds = nullity.rank_bounds(x, xt.shape[1], len(w), 1, True, [xt @ w.T], [np.abs(xt) @ np.abs(w).T])
+    bounds = nullity.rank_bounds(x, xt.shape[1], len(w), 1, True, [xt @ w.T], [nullity.magnitude(xt, w)])
     return {"first" if part == "hidden" else part: bound for part, bound in bounds.items()}
 
 
