@@ -205,7 +205,30 @@ def test_claims_section_names_the_failing_network_and_interval():
     verdict = beyond.beyond_verdict([ds], 1e-10)
     line = beyond_bottom_line(verdict)
     assert "holds for ReLU networks with L = 1 hidden layer" in line
-    assert f"fails for ReLU, L = 2 hidden layers (toy on s in [{s[2]:.3g}, {s[5]:.3g}])" in line
+    assert (f"it holds at L = 1 and fails from L = 2 on (λ_min of the whole NTK decreasing for s in "
+            f"[{s[2]:.3g}, {s[5]:.3g}] at L = 2, on every experiment): each unnormalised layer") in line
     lines = beyond_section(verdict)
     assert lines[0] == HEADING and line in lines
     assert sum(row.startswith("| ReLU") or row.startswith("| two-layer") for row in lines) == 3
+
+
+def test_the_depth_from_which_a_parametrisation_fails():
+    config = {**_beyond_config(), "relu_depths": [1, 2, 3], "finite_depths": [1, 3], "smooth_bases": [],
+              "parametrisations": list(deep_ntk.PARAMETRISATIONS)}
+    ds = beyond.experiment_spectra(inputs(12, 1), config, "augment", 0).assign_coords(experiment="toy")
+    assert list(ds.network.values) == ["relu_L1", "relu_L2", "relu_L3", "relu_L2_vp", "relu_L3_vp"]
+    assert list(ds.parametrisation.values) == ["unnormalised"] * 3 + ["variance_preserving"] * 2
+    assert (ds["empirical_class"].sel(network="relu_L2") == "none").all()  # not among finite_depths
+    lam = ds["lambda_min"].sel(network="relu_L3", part="ntk").values.copy()
+    lam[3:6] = lam[2] * np.array([0.9, 0.8, 0.7])
+    ds["lambda_min"].loc[{"network": "relu_L3", "part": "ntk"}] = lam
+    out = beyond.beyond_verdict([ds], 1e-10)
+    s = ds["s"].values
+    assert out["parametrisations"]["unnormalised"] == {
+        "depths": [1, 2, 3], "holds": [1, 2], "fails": [3], "fails_from_depth": 3,
+        "decreasing_intervals": {"3": {"toy": [[float(s[2]), float(s[5])]]}}}
+    assert out["parametrisations"]["variance_preserving"]["fails_from_depth"] is None
+    assert out["parametrisations"]["variance_preserving"]["holds"] == [1, 2, 3]
+    assert out["experiments"]["toy"]["networks"]["relu_L2"]["parts"]["ntk"]["finite"] == {}
+    finite = out["experiments"]["toy"]["networks"]["relu_L3"]["parts"]["ntk"]["finite"]["64"]
+    assert set(finite["classes"]) <= {"singular", "resolved", "unresolved"} and finite["n_seeds"] == 2
