@@ -95,19 +95,19 @@ def test_beyond_names_the_depth_from_which_each_parametrisation_fails_and_why():
                     "decreasing_intervals": {"6": {"a": [[0.5, 0.65]], "b": [[0.5, 0.65]]},
                                              "8": {"a": [[0.3, 0.8]], "b": [[0.35, 0.8]]}}}
     text = depth_sentence("unnormalised", unnormalised)
-    assert text == ("With unnormalised hidden layers (the networks trained) it holds at L = 1, 2 and fails from L = 6 "
-                    "on (λ_min of the whole NTK decreasing for s in [0.5, 0.65] at L = 6, on every experiment; at "
-                    f"L = 8: a on s in [0.3, 0.8]; b on s in [0.35, 0.8]): {WHY}.")
+    assert text == ("Deep ReLU networks with unnormalised hidden layers (the networks trained): it holds at L = 1, 2 "
+                    "and fails from L = 6 on (λ_min of the whole NTK decreasing for s in [0.5, 0.65] at L = 6, on "
+                    f"every experiment; at L = 8: a on s in [0.3, 0.8]; b on s in [0.35, 0.8]): {WHY}.")
     preserving = {"depths": [1, 2, 6, 8], "holds": [1, 2, 6, 8], "fails": [], "fails_from_depth": None,
                   "decreasing_intervals": {}}
     assert depth_sentence("variance_preserving", preserving) == (
-        "With variance-preserving hidden layers, c² = 2 / (1 + (1 − s)²) it holds at every depth tried "
-        "(L = 1, 2, 6, 8).")
+        "Deep ReLU networks with variance-preserving hidden layers (c² = 2 / (1 + (1 − s)²)): it holds at every "
+        "depth tried (L = 1, 2, 6, 8).")
     relu = {"base": "relu", "depth": 1, "parametrisation": "unnormalised", "verdict": "holds"}
     deep = {"base": "relu", "depth": 6, "parametrisation": "unnormalised", "verdict": "fails"}
     beyond = {"networks": {"relu_L1": relu, "relu_L6": deep}, "experiments": {},
               "parametrisations": {"unnormalised": unnormalised, "variance_preserving": preserving}}
     line = beyond_bottom_line(beyond)
-    assert "holds for ReLU networks with L = 1 hidden layer. Deep ReLU networks: With unnormalised" in line
+    assert "holds for ReLU networks with L = 1 hidden layer. Deep ReLU networks with unnormalised" in line
     assert "relu_L6" not in line and "fails for ReLU, L = 6" not in line  # told per parametrisation
     assert line.count("gain 1 − s + s²/2") == 1

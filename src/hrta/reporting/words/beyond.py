@@ -13,7 +13,7 @@ from hrta.reporting.words.theorem1 import gram_class
 HEADING = "## Does Theorem 1's monotonicity hold beyond two-layer ReLU?"
 VARIANCE_PRESERVING = "variance_preserving"
 PARAMETRISATION_NAMES = {"unnormalised": "unnormalised hidden layers (the networks trained)",
-                         VARIANCE_PRESERVING: "variance-preserving hidden layers, c² = 2 / (1 + (1 − s)²)"}
+                         VARIANCE_PRESERVING: "variance-preserving hidden layers (c² = 2 / (1 + (1 − s)²))"}
 WHY = ("each unnormalised layer multiplies the signal's variance by its gain 1 − s + s²/2, which falls from 1 at "
        "s = 0 to 1/2 at s = 1, so over L layers λ_min carries (1 − s + s²/2)^L, and from that depth on its fall "
        "outweighs the growth that two layers have")
@@ -46,15 +46,15 @@ def _grouped(entries: list[dict]) -> str:
 
 
 def depth_sentence(param: str, summary: dict) -> str:
-    """'With unnormalised hidden layers (…) λ_min holds up to L = 5 and fails from L = 6 on
+    """'Deep ReLU networks with unnormalised hidden layers (…): it holds at L = 1, …, 5 and fails from L = 6 on
     (s in [0.5, 0.65] at L = 6, … at L = 8, on every experiment): <why>.' of one parametrisation."""
     name = PARAMETRISATION_NAMES.get(param, param)
     depths = summary["depths"]
     if not summary["fails"]:
-        return f"With {name} it holds at every depth tried (L = {', '.join(map(str, depths))})."
+        return f"Deep ReLU networks with {name}: it holds at every depth tried (L = {', '.join(map(str, depths))})."
     held = ", ".join(map(str, summary["holds"])) or "none"
     start = summary["fails_from_depth"]
-    text = (f"With {name} it holds at L = {held} and fails "
+    text = (f"Deep ReLU networks with {name}: it holds at L = {held} and fails "
             + (f"from L = {start} on" if start is not None else f"at L = {', '.join(map(str, summary['fails']))}"))
     where = []
     for depth, per_exp in summary["decreasing_intervals"].items():
@@ -99,7 +99,7 @@ def beyond_bottom_line(beyond: dict) -> str:
             f"in s, every part, every experiment): holds for {_grouped(holds) if holds else 'none of the networks'}")
     text += kit.fails_and_undecided(fails, undecided, "; ") + "."
     if deep:
-        text += " Deep ReLU networks: " + " ".join(depth_sentence(p, v) for p, v in deep.items())
+        text += " " + " ".join(depth_sentence(p, v) for p, v in deep.items())
     return text
 
 
