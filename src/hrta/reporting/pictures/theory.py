@@ -65,7 +65,7 @@ def draw_finite(ax, points: list[dict], colours: dict, widths: int, dodge: float
         else:
             ax.errorbar([x], [p["mean"]], yerr=[[p["mean"] - p["low"]], [p["high"] - p["mean"]]], fmt="o", ms=3,
                         lw=0.8, color=colours[p["width"]], fillstyle=KINDS[kind][1])
-        kinds.add(kind)
+        kinds |= {kind, p["kind"]}  # a hollow triangle: beyond exact null directions, outside the axis
     return kinds
 
 
