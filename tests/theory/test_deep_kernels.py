@@ -66,9 +66,12 @@ def test_quadrature_error_bound_covers_a_finer_rule(base):
     assert fine["ntk"].error(1.5) < coarse["ntk"].error(1.5)
 
 
-@pytest.mark.parametrize(("base", "depth"), [("relu", 1), ("relu", 3), ("tanh", 1), ("gelu", 2)])
-def test_finite_ntk_is_the_autograd_jacobian_gram(base, depth):
+@pytest.mark.parametrize(("base", "depth", "parametrisation"),
+                         [("relu", 1, "unnormalised"), ("relu", 3, "unnormalised"), ("relu", 3, "variance_preserving"),
+                          ("tanh", 1, "unnormalised"), ("gelu", 2, "unnormalised")])
+def test_finite_ntk_is_the_autograd_jacobian_gram(base, depth, parametrisation):
     x, s, width = inputs(4, 2), 0.7, 6
+    c = deep_ntk.hidden_scale(parametrisation, s)
     xt = ntk.features(x)
     net = finite_ntk.initial_deep_network(xt.shape[1], width, depth, seed=3)
     params = [torch.tensor(w, requires_grad=True) for w in net.weights] + [torch.tensor(net.a, requires_grad=True)]
@@ -78,7 +81,7 @@ def test_finite_ntk_is_the_autograd_jacobian_gram(base, depth):
     def phi(x_row):
         h = act(params[0] @ x_row)
         for w in params[1:-1]:
-            h = act(w @ h / np.sqrt(width))
+            h = act(c * w @ h / np.sqrt(width))
         return params[-1] @ h / np.sqrt(width)
 
     grads = [torch.autograd.grad(phi(torch.tensor(row)), params) for row in xt]
@@ -86,31 +89,78 @@ def test_finite_ntk_is_the_autograd_jacobian_gram(base, depth):
     out = [torch.cat([g.reshape(-1) for g in gr[-1:]]) for gr in grads]
     full = torch.stack(flat).numpy()
     last = torch.stack(out).numpy()
-    mine = finite_ntk.empirical_ntk(net, x, base, s)
+    mine = finite_ntk.empirical_ntk(net, x, base, s, parametrisation=parametrisation)
     np.testing.assert_allclose(mine["ntk"], full @ full.T, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(mine["output"], last @ last.T, rtol=1e-10, atol=1e-12)
 
 
-def _infinite(base, depth, x, s):
+def _infinite(base, depth, x, s, parametrisation="unnormalised"):
     if base == "relu":
-        return deep_ntk.deep_relu_ntk(x, depth, s)["ntk"]
+        return deep_ntk.deep_relu_ntk(x, depth, s, parametrisation=parametrisation)["ntk"]
     return smooth_ntk.smooth_basis(x, base, 97)["ntk"].at(s)
 
 
-@pytest.mark.parametrize(("base", "depth", "log2_widths"),
-                         [("relu", 1, range(8, 15)), ("relu", 2, range(5, 11)), ("tanh", 1, range(8, 15))])
-def test_finite_ntk_approaches_the_kernel_like_inverse_sqrt_width(base, depth, log2_widths):
-    x, s, seeds = inputs(6, 2), 1.3, range(12)
-    exact = _infinite(base, depth, x, s)
+def _approaches(exact, base, depth, s, log2_widths, parametrisation="unnormalised"):
+    """Does the finite NTK approach ``exact`` like m^{-1/2}: the slope of log(rms relative
+    error over 12 seeds) on log(width) within [-0.7, -0.3], and the error at the largest
+    width m below 4 / sqrt(m)?"""
+    x, seeds = inputs(6, 2), range(12)
     widths = [2**k for k in log2_widths]
     errors = []
     for m in widths:
         rel = [np.linalg.norm(finite_ntk.empirical_ntk(finite_ntk.initial_deep_network(3, m, depth, seed), x,
-                                                       base, s)["ntk"] - exact) / np.linalg.norm(exact)
-               for seed in seeds]
+                                                       base, s, parametrisation=parametrisation)["ntk"] - exact)
+               / np.linalg.norm(exact) for seed in seeds]
         errors.append(np.sqrt(np.mean(np.square(rel))))
     slope = np.polyfit(np.log(widths), np.log(errors), 1)[0]
-    assert -0.7 <= slope <= -0.3, (slope, errors)
+    return -0.7 <= slope <= -0.3 and errors[-1] * np.sqrt(widths[-1]) < 4.0, (slope, errors)
+
+
+@pytest.mark.parametrize(("base", "depth", "log2_widths", "parametrisation"),
+                         [("relu", 1, range(8, 15), "unnormalised"), ("relu", 2, range(5, 11), "unnormalised"),
+                          ("relu", 3, range(5, 11), "variance_preserving"), ("tanh", 1, range(8, 15), "unnormalised")])
+def test_finite_ntk_approaches_the_kernel_like_inverse_sqrt_width(base, depth, log2_widths, parametrisation):
+    s = 1.3
+    exact = _infinite(base, depth, inputs(6, 2), s, parametrisation)
+    ok, numbers = _approaches(exact, base, depth, s, log2_widths, parametrisation)
+    assert ok, numbers
+
+
+@pytest.mark.parametrize("wrong", [0.9, 1.1])
+def test_a_kernel_with_a_wrong_hidden_scale_is_caught(wrong):
+    """The variance-preserving kernel with c^2 off by 10 % in its hidden-to-hidden layers: the
+    finite networks stop approaching it, and the check above fails."""
+    x, s, depth = inputs(6, 2), 0.6, 3
+    c2 = deep_ntk.hidden_scale("variance_preserving", s) ** 2
+    xt = ntk.features(x)
+    sigma = theta = xt @ xt.T
+    t = None
+    for layer in range(depth):
+        sigma, dsigma = deep_ntk.relu_layer(sigma, s, t)
+        if layer < depth - 1:
+            sigma, dsigma = wrong * c2 * sigma, wrong * c2 * dsigma
+        theta = sigma + theta * dsigma
+    right = deep_ntk.deep_relu_ntk(x, depth, s, parametrisation="variance_preserving")["ntk"]
+    assert np.abs(theta - right).max() > 0.01 * np.abs(right).max()
+    assert _approaches(right, "relu", depth, s, range(5, 11), "variance_preserving")[0]
+    ok, numbers = _approaches(theta, "relu", depth, s, range(5, 11), "variance_preserving")
+    assert not ok, numbers
+
+
+def test_variance_preserving_layers_keep_the_variance_and_unnormalised_ones_lose_the_gain():
+    x, depth = inputs(5, 2), 4
+    q = np.sum(ntk.features(x) ** 2, axis=1)
+    for s in (0.3, 1.0, 1.6):
+        g = deep_ntk.gain(s)
+        assert g == pytest.approx(1 - s + s * s / 2)
+        vp = deep_ntk.deep_relu_ntk(x, depth, s, parametrisation="variance_preserving")["output"]
+        plain = deep_ntk.deep_relu_ntk(x, depth, s)["output"]
+        np.testing.assert_allclose(np.diag(vp), g * q, rtol=1e-12)  # the output weights are not rescaled
+        np.testing.assert_allclose(np.diag(plain), g**depth * q, rtol=1e-12)
+    one = [deep_ntk.deep_relu_ntk(x, 1, 0.7, parametrisation=p)["ntk"] for p in deep_ntk.PARAMETRISATIONS]
+    np.testing.assert_array_equal(*one)
+    with pytest.raises(ValueError, match="parametrisation"):
+        deep_ntk.deep_relu_ntk(x, 2, 0.7, parametrisation="ntk")
 
 
 def _beyond_config():
@@ -155,7 +205,30 @@ def test_claims_section_names_the_failing_network_and_interval():
     verdict = beyond.beyond_verdict([ds], 1e-10)
     line = beyond_bottom_line(verdict)
     assert "holds for ReLU networks with L = 1 hidden layer" in line
-    assert f"fails for ReLU, L = 2 hidden layers (toy on s in [{s[2]:.3g}, {s[5]:.3g}])" in line
+    assert (f"it holds at L = 1 and fails from L = 2 on (λ_min of the whole NTK decreasing for s in "
+            f"[{s[2]:.3g}, {s[5]:.3g}] at L = 2, on every experiment): each unnormalised layer") in line
     lines = beyond_section(verdict)
     assert lines[0] == HEADING and line in lines
     assert sum(row.startswith("| ReLU") or row.startswith("| two-layer") for row in lines) == 3
+
+
+def test_the_depth_from_which_a_parametrisation_fails():
+    config = {**_beyond_config(), "relu_depths": [1, 2, 3], "finite_depths": [1, 3], "smooth_bases": [],
+              "parametrisations": list(deep_ntk.PARAMETRISATIONS)}
+    ds = beyond.experiment_spectra(inputs(12, 1), config, "augment", 0).assign_coords(experiment="toy")
+    assert list(ds.network.values) == ["relu_L1", "relu_L2", "relu_L3", "relu_L2_vp", "relu_L3_vp"]
+    assert list(ds.parametrisation.values) == ["unnormalised"] * 3 + ["variance_preserving"] * 2
+    assert (ds["empirical_class"].sel(network="relu_L2") == "none").all()  # not among finite_depths
+    lam = ds["lambda_min"].sel(network="relu_L3", part="ntk").values.copy()
+    lam[3:6] = lam[2] * np.array([0.9, 0.8, 0.7])
+    ds["lambda_min"].loc[{"network": "relu_L3", "part": "ntk"}] = lam
+    out = beyond.beyond_verdict([ds], 1e-10)
+    s = ds["s"].values
+    assert out["parametrisations"]["unnormalised"] == {
+        "depths": [1, 2, 3], "holds": [1, 2], "fails": [3], "fails_from_depth": 3,
+        "decreasing_intervals": {"3": {"toy": [[float(s[2]), float(s[5])]]}}}
+    assert out["parametrisations"]["variance_preserving"]["fails_from_depth"] is None
+    assert out["parametrisations"]["variance_preserving"]["holds"] == [1, 2, 3]
+    assert out["experiments"]["toy"]["networks"]["relu_L2"]["parts"]["ntk"]["finite"] == {}
+    finite = out["experiments"]["toy"]["networks"]["relu_L3"]["parts"]["ntk"]["finite"]["64"]
+    assert set(finite["classes"]) <= {"singular", "resolved", "unresolved"} and finite["n_seeds"] == 2

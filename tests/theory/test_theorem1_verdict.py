@@ -11,16 +11,24 @@ S = np.round(np.linspace(0.05, 1.95, 39), 12)
 N = 100  # training points: rounding level eps * N * lambda_max = 2.7e-12 for lambda_max = 120
 
 
-def spectra(lambda_min: dict, lambda_max: float = 120.0, widths=(20,)) -> xr.Dataset:
+def spectra(lambda_min: dict, lambda_max: float = 120.0, widths=(20,), nulls: int = 0) -> xr.Dataset:
     """A spectra dataset as hrta.theory.spectra.spectra writes it, with the given lambda_min
-    per part (default: the s² growth of the output part, 4e-9 at s = 1)."""
+    per part (default: the s² growth of the output part, 4e-9 at s = 1); the finite Gram
+    matrices with ``nulls`` exact null directions (lambda_min 0 then, the value beyond them
+    that growth)."""
     lam = np.array([lambda_min.get(p, 4e-9 * S**2) for p in ntk.PARTS])
     s_emp = np.array([0.5, 1.0, 1.5])
     emp = np.broadcast_to(np.interp(s_emp, S, lam[0]), (len(widths), 2, len(ntk.PARTS), 3))
     dims = ("width", "seed", "part", "s_empirical")
+    kind = "singular" if nulls else "resolved"
     return xr.Dataset(
         {"lambda_min": (("part", "s"), lam), "lambda_max": (("part", "s"), np.full(lam.shape, lambda_max)),
-         "empirical_lambda_min": (dims, emp.copy()), "empirical_lambda_max": (dims, np.full(emp.shape, lambda_max))},
+         "empirical_lambda_min": (dims, emp * 0 if nulls else emp.copy()),
+         "empirical_lambda_max": (dims, np.full(emp.shape, lambda_max)),
+         "empirical_lambda_beyond_null": (dims, emp.copy()),
+         "empirical_null_directions": (dims, np.full(emp.shape, nulls)),
+         "empirical_class": (dims, np.full(emp.shape, kind, dtype=object)),
+         "empirical_source": (dims, np.full(emp.shape, "kinks" if nulls else "", dtype=object))},
         coords={"part": list(ntk.PARTS), "s": S, "s_empirical": s_emp, "width": list(widths), "seed": [0, 1]},
         attrs={"n_train": N, "n_used": N})
 
@@ -69,3 +77,39 @@ def test_values_at_the_schedules_s():
     np.testing.assert_allclose(inf["lambda_min"], 4e-9 * np.array([0.25, 1.0, 2.25]))
     assert table["output"][200]["n_seeds"] == 2
     np.testing.assert_allclose(inf["rounding_level"], np.finfo(float).eps * N * 120.0)
+
+
+def test_exactly_singular_finite_grams_are_zero_at_every_s_and_judged_beyond_their_null_directions():
+    row = sp.at_s(spectra({}, nulls=70), [0.5, 1.0, 1.5], 1e-10)["output"][20]
+    assert row["classes"] == {"singular": 2} and row["null_directions"] == [70, 70] and row["sources"] == ["kinks"]
+    assert row["lambda_min"] == [0.0, 0.0, 0.0] and row["verdict"] == "holds"  # exact zeros: constant
+    assert row["beyond_null_verdict"] == "holds"
+    np.testing.assert_allclose(row["lambda_beyond_null"], 4e-9 * np.array([0.25, 1.0, 2.25]))
+
+
+def test_a_singular_gram_after_a_positive_one_fails_and_exact_zeros_are_resolved():
+    s = np.array([0.5, 1.0, 1.5])
+    level = np.full(3, 1e-12)
+    falls = sp.monotone_part(np.array([1e-9, 0.0, 0.0]), level, s, 1e-10, exact=np.array([False, True, True]))
+    assert falls["verdict"] == "fails" and falls["decreasing_steps"] == [[0.5, 1.0]]
+    rises = sp.monotone_part(np.array([0.0, 0.0, 1e-9]), level, s, 1e-10, exact=np.array([True, True, False]))
+    assert rises["verdict"] == "holds" and rises["unresolved_s"] == []
+    assert sp.monotone_part(np.array([0.0, 0.0, 1e-9]), level, s, 1e-10)["verdict"] == "not decidable at this precision"
+
+
+def test_the_file_rounding_level_decides_what_the_plain_one_cannot():
+    """lambda_min below eps n lambda_max (the plain eigensolver's level) but above the
+    rounding level on the null space of G: "holds", with mu and the unresolved plain s."""
+    lam = 4e-9 * S**2
+    lam[:3] = [1e-13, 2e-12, 2.5e-12]
+    ds = spectra({"output": lam})
+    assert sp.monotone_verdict(ds, 1e-10)["parts"]["output"]["verdict"] == "not decidable at this precision"
+    ds["rounding_level"] = (("part", "s"), 1e-6 * ds["lambda_min"].values)
+    ds["null_space_min"] = ("part", [4 * 4e-9, 1.0, 1.0])
+    ds["gram_rank"] = ("part", [2, 2, 2])
+    out = sp.monotone_verdict(ds, 1e-10)["parts"]["output"]
+    assert out["verdict"] == "holds"
+    assert out["null_space"]["plain_unresolved_s"] == list(S[:3]) and out["null_space"]["mu"] == 1.6e-8
+    lam[5] = 0.5 * lam[4]  # and a decrease is still seen
+    ds["lambda_min"] = (("part", "s"), np.array([lam, 4e-9 * S**2, 4e-9 * S**2]))
+    assert sp.monotone_verdict(ds, 1e-10)["parts"]["output"]["verdict"] == "fails"

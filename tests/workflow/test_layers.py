@@ -217,6 +217,7 @@ def test_schema_enums_equal_the_codes():
     from hrta.problems.bundled import DATASETS
     from hrta.problems.points import POINT_SETS
     from hrta.reporting.numbers.regime import ADJUST
+    from hrta.theory.deep_ntk import PARAMETRISATIONS
     from hrta.theory.linearised import NTK_KINDS
     from hrta.theory.smooth_ntk import SMOOTH_BASES
     from hrta.training.run import STATE_AT_SWITCH
@@ -226,6 +227,7 @@ def test_schema_enums_equal_the_codes():
             "training.bias": BIAS_MODES, "training.optimizer_state_at_switch": STATE_AT_SWITCH,
             "training.slopes": SLOPES, "training.job_per[]": RUN_DIMS,
             "theory.linearised.ntk": NTK_KINDS, "theory.beyond.smooth_bases[]": SMOOTH_BASES,
+            "theory.beyond.parametrisations[]": PARAMETRISATIONS,
             "#experiment.figures[].metrics[]": METRICS,
             "#problem.name": list(PROBLEMS), "#problem.train_points": POINT_SETS,
             "#problem.test_points": POINT_SETS, "#optimizer.algorithm": ALGORITHMS,

@@ -57,7 +57,7 @@ if BEYOND:
                 labels=report_labels.labels(
                     "Theorem 1 beyond ReLU",
                     ", ".join(EXPERIMENTS),
-                    "λ_min(s)/λ_min(1) of deep ReLU and two-layer tanh, GELU NTKs: does it decrease?",
+                    "λ_min(s)/λ_min(1) of deep ReLU (both parametrisations) and two-layer tanh, GELU NTKs: does it decrease?",
                 ),
             ),
         log:

@@ -1,7 +1,9 @@
 """Theorem 1's verdict as JSON: per experiment, is lambda_min of each analytic NTK part
-non-decreasing in s on the fine grid (judged on its own scale, "not decidable" where it is
-rounding noise)? With the numbers behind it and lambda_min, lambda_max at the schedules' s
-(infinite width and the finite networks at initialisation) for the claims report.
+non-decreasing in s on the fine grid (judged on its own scale, decided on the null space of
+G)? With the numbers behind it (mu per part) and lambda_min, lambda_max at the schedules' s
+(infinite width and the finite networks at initialisation, their Gram matrices classified)
+for the claims report, which reads only this file: the parts' meanings and the sources of
+null directions are written into it.
 
 By hand: python workflow/scripts/theorem1_verdict.py [--configfile FILE]
 """
@@ -11,11 +13,12 @@ import json
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
 from hrta.pipeline.provenance import git_commit, versions
-from hrta.theory.spectra import at_s, combined, monotone_verdict
+from hrta.theory.nullity import SOURCES
+from hrta.theory.spectra import PART_MEANING, at_s, combined, monotone_verdict
 
 
 def main(paths: list[str], tolerance: float, out: str) -> None:
-    report = {"tolerance": tolerance, "experiments": {},
+    report = {"tolerance": tolerance, "part_meaning": PART_MEANING, "null_sources": SOURCES, "experiments": {},
               "provenance": {"git_commit": git_commit(), "versions": versions()}}
     for path in paths:
         ds = read_netcdf(path)

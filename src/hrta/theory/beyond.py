@@ -1,7 +1,10 @@
 """Theorem 1 beyond two-layer ReLU: lambda_min of the NTK Gram matrix against s for deep
-homotopy ReLU networks (hrta.theory.deep_ntk) and two-layer networks with smooth bases
-(hrta.theory.smooth_ntk) on the experiments' training inputs, the finite networks at
-initialisation beside them (hrta.theory.finite_ntk), and the monotonicity verdict.
+homotopy ReLU networks (hrta.theory.deep_ntk) under both parametrisations of their hidden
+layers (the unnormalised one the project trains, and the variance-preserving one) and
+two-layer networks with smooth bases (hrta.theory.smooth_ntk) on the experiments' training
+inputs, the finite networks at initialisation beside them (hrta.theory.finite_ntk, their
+Gram matrices classified by hrta.theory.nullity), and the monotonicity verdict, with the
+depth from which it fails per parametrisation.
 
 A value of lambda_min counts as resolved above its resolution level: the eigensolver's
 rounding eps n lambda_max plus, for the smooth bases, the quadrature error estimate of the
@@ -11,19 +14,32 @@ import numpy as np
 import xarray as xr
 
 from hrta.model.run import Network
-from hrta.theory.deep_ntk import DEEP_PARTS, deep_relu_ntk
-from hrta.theory.finite_ntk import empirical_ntk, initial_deep_network
+from hrta.theory import nullity
+from hrta.theory.deep_ntk import DEEP_PARTS, PARAMETRISATIONS, deep_relu_ntk
+from hrta.theory.finite_ntk import empirical, initial_deep_network
 from hrta.theory.ntk import features
 from hrta.theory.smooth_ntk import smooth_basis
-from hrta.theory.spectra import combined, monotone_part, subsample
+from hrta.theory.spectra import combined, finite_dataset, finite_row, monotone_part, subsample
 
 EPS = np.finfo(np.float64).eps
 
 
-def networks(beyond: dict) -> list[tuple[str, int]]:
-    """(base, depth) of every network of the comparison: ReLU at each depth, then each
-    smooth base at depth 1 (two-layer)."""
-    return [("relu", int(d)) for d in beyond["relu_depths"]] + [(b, 1) for b in beyond["smooth_bases"]]
+PARAMETRISATION_SUFFIX = {"unnormalised": "", "variance_preserving": "_vp"}
+
+
+def networks(beyond: dict) -> list[tuple[str, int, str]]:
+    """(base, depth, parametrisation) of every network of the comparison: ReLU at each depth
+    in each parametrisation (the variance-preserving one from depth 2: at depth 1 they are
+    the same network), then each smooth base at depth 1 (two-layer)."""
+    out = []
+    for param in beyond.get("parametrisations", PARAMETRISATIONS[:1]):
+        out += [("relu", int(d), param) for d in beyond["relu_depths"] if param == "unnormalised" or int(d) > 1]
+    return out + [(b, 1, "unnormalised") for b in beyond["smooth_bases"]]
+
+
+def slug(base: str, depth: int, parametrisation: str) -> str:
+    """'relu_L4' (hrta.model.run.Network.slug: the trained, unnormalised network) or 'relu_L4_vp'."""
+    return Network(base, depth).slug + PARAMETRISATION_SUFFIX[parametrisation]
 
 
 def s_grid(beyond: dict) -> np.ndarray:
@@ -32,12 +48,12 @@ def s_grid(beyond: dict) -> np.ndarray:
     return np.union1d(grid, [1.0, *beyond["empirical_s"]])
 
 
-def _infinite(x: np.ndarray, base: str, depth: int, grid: np.ndarray, bias: str, order: dict):
+def _infinite(x: np.ndarray, base: str, depth: int, param: str, grid: np.ndarray, bias: str, order: dict):
     """(lambda_min, lambda_max, quadrature error) per part and s: arrays (part, s)."""
     lo, hi, err = (np.zeros((len(DEEP_PARTS), len(grid))) for _ in range(3))
     if base == "relu":
         for j, s in enumerate(grid):
-            kern = deep_relu_ntk(x, depth, s, bias)
+            kern = deep_relu_ntk(x, depth, s, bias, param)
             for i, part in enumerate(DEEP_PARTS):
                 lam = np.linalg.eigvalsh(kern[part])
                 lo[i, j], hi[i, j] = lam[0], lam[-1]
@@ -51,54 +67,63 @@ def _infinite(x: np.ndarray, base: str, depth: int, grid: np.ndarray, bias: str,
     return lo, hi, err
 
 
-def _finite(x: np.ndarray, base: str, depth: int, s_emp: np.ndarray, widths, seeds, bias: str):
-    """(lambda_min, lambda_max) of the finite networks: arrays (width, seed, part, s)."""
-    lo, hi = (np.empty((len(widths), len(seeds), len(DEEP_PARTS), len(s_emp))) for _ in range(2))
+def _finite(x: np.ndarray, base: str, depth: int, param: str, s_emp: np.ndarray, widths, seeds, bias: str,
+            drawn: bool = True):
+    """The finite networks' Gram matrices classified (nullity.classify): array (width, seed,
+    part, s); ``nullity.NONE`` everywhere where the network is not ``drawn``."""
+    out = np.full((len(widths), len(seeds), len(DEEP_PARTS), len(s_emp)), nullity.NONE, dtype=object)
+    if not drawn:
+        return out
     in_features = features(x[:1], bias).shape[1]
     for a, width in enumerate(widths):
         for b, seed in enumerate(seeds):
             net = initial_deep_network(in_features, int(width), depth, int(seed))
             for j, s in enumerate(s_emp):
-                kern = empirical_ntk(net, x, base, s, bias)
+                kern, pre, mags = empirical(net, x, base, s, bias, param)
+                bounds = nullity.rank_bounds(x, in_features, int(width), depth, base == "relu", pre, mags)
                 for i, part in enumerate(DEEP_PARTS):
-                    lam = np.linalg.eigvalsh(kern[part])
-                    lo[a, b, i, j], hi[a, b, i, j] = lam[0], lam[-1]
-    return lo, hi
+                    out[a, b, i, j] = nullity.classify(np.linalg.eigvalsh(kern[part]), bounds[part])
+    return out
 
 
 def experiment_spectra(x_all: np.ndarray, beyond: dict, bias: str, subsample_seed: int) -> xr.Dataset:
     """lambda_min, lambda_max and resolution level of every network's Gram parts against s
-    on one experiment's training inputs (a subsample of at most ``max_points``)."""
+    on one experiment's training inputs (a subsample of at most ``max_points``), and the
+    finite networks' Gram matrices classified."""
     keep = subsample(x_all, beyond["max_points"], subsample_seed)
     x = x_all[keep]
     grid, s_emp = s_grid(beyond), np.asarray(beyond["empirical_s"], dtype=np.float64)
     widths, seeds = beyond["widths"], beyond["seeds"]
     nets = networks(beyond)
-    inf = [_infinite(x, base, depth, grid, bias, beyond["quadrature_order"]) for base, depth in nets]
-    fin = [_finite(x, base, depth, s_emp, widths, seeds, bias) for base, depth in nets]
+    inf = [_infinite(x, base, depth, param, grid, bias, beyond["quadrature_order"]) for base, depth, param in nets]
+    finite_depths = beyond.get("finite_depths", beyond["relu_depths"])
+    fin = np.array([_finite(x, base, depth, param, s_emp, widths, seeds, bias, base != "relu" or depth in finite_depths)
+                    for base, depth, param in nets])
     lo, hi, err = (np.array([v[k] for v in inf]) for k in range(3))
-    net_dims, fin_dims = ("network", "part", "s"), ("network", "width", "seed", "part", "s_empirical")
+    net_dims = ("network", "part", "s")
+    coords = {"network": [slug(*n) for n in nets], "base": ("network", [n[0] for n in nets]),
+              "depth": ("network", [n[1] for n in nets]), "parametrisation": ("network", [n[2] for n in nets]),
+              "part": list(DEEP_PARTS), "s": grid, "s_empirical": s_emp, "width": np.asarray(widths),
+              "seed": np.asarray(seeds)}
     ds = xr.Dataset(
         {"lambda_min": (net_dims, lo), "lambda_max": (net_dims, hi),
          "resolution": (net_dims, EPS * len(x) * hi + err),
          "quadrature_error": (net_dims, err),
-         "empirical_lambda_min": (fin_dims, np.array([v[0] for v in fin])),
-         "empirical_lambda_max": (fin_dims, np.array([v[1] for v in fin])),
          "n_used": ((), len(x)), "n_train": ((), len(x_all))},
-        coords={"network": [Network(*n).slug for n in nets], "base": ("network", [b for b, _ in nets]),
-                "depth": ("network", [d for _, d in nets]), "part": list(DEEP_PARTS), "s": grid,
-                "s_empirical": s_emp, "width": np.asarray(widths), "seed": np.asarray(seeds)})
+        coords=coords)
+    ds = ds.assign(finite_dataset(fin, ("network", "width", "seed", "part", "s_empirical"), coords).data_vars)
     ds["lambda_min"].attrs["long_name"] = "smallest eigenvalue of the infinite-width Gram matrix"
     ds["lambda_max"].attrs["long_name"] = "largest eigenvalue of the infinite-width Gram matrix"
     ds["resolution"].attrs["long_name"] = ("eps n lambda_max + quadrature error estimate:"
                                            " lambda_min below it is unresolved")
     ds["quadrature_error"].attrs["long_name"] = ("estimate of the quadrature error of lambda_min"
                                                  " (smooth bases; 0 for ReLU)")
-    ds["empirical_lambda_min"].attrs["long_name"] = "smallest eigenvalue of the Gram matrix at initialisation"
-    ds["empirical_lambda_max"].attrs["long_name"] = "largest eigenvalue of the Gram matrix at initialisation"
     ds["part"].attrs["description"] = ("output: gradient in the output weights a; hidden: in every hidden layer's "
                                        "weights (the first layer's at depth 1); ntk: the sum")
     ds["depth"].attrs["description"] = "hidden layers"
+    ds["parametrisation"].attrs["description"] = (
+        "hidden-to-hidden layers h^{l+1} = c m^{-1/2} W sigma_s(h^l): unnormalised c = 1 (the trained networks), "
+        "variance_preserving c^2 = 2 / (1 + (1 - s)^2) (hrta.theory.deep_ntk)")
     return ds
 
 
@@ -116,7 +141,9 @@ def decreasing_intervals(steps: list) -> list[list[float]]:
 def beyond_verdict(spectra: list[xr.Dataset], tolerance: float) -> dict:
     """Per experiment and network: is lambda_min of each part non-decreasing in s on the fine
     grid (``monotone_part``), on which s intervals does it decrease, and the finite networks'
-    verdict over their s (mean over seeds per width). Verdict per network over experiments."""
+    Gram matrices and verdict over their s (hrta.theory.spectra.finite_row, per width).
+    Verdict per network over experiments, and per parametrisation of the deep ReLU networks
+    the depths where it holds and fails (``by_parametrisation``)."""
     out = {"tolerance": tolerance, "experiments": {}, "networks": {}}
     for ds in spectra:
         n_used = int(ds["n_used"])
@@ -129,16 +156,49 @@ def beyond_verdict(spectra: list[xr.Dataset], tolerance: float) -> dict:
                 res = monotone_part(p["lambda_min"].values, p["resolution"].values, ds["s"].values, tolerance)
                 res["decreasing_intervals"] = decreasing_intervals(res["decreasing_steps"])
                 res["ratio_to_s1"] = _ratios(p, ds["s"].values)
-                res["finite"] = _finite_verdicts(p, n_used, tolerance)
+                res["finite"] = {str(int(w)): finite_row(p.sel(width=w), n_used, tolerance) for w in p.width.values
+                                 if (p["empirical_class"].sel(width=w) != "none").all()}
                 parts[str(part)] = res
-            entry["networks"][str(net)] = {"base": str(sel["base"].values), "depth": int(sel["depth"].values),
-                                           "parts": parts, "verdict": combined(v["verdict"] for v in parts.values())}
+            entry["networks"][str(net)] = {**_identity(sel), "parts": parts,
+                                           "verdict": combined(v["verdict"] for v in parts.values())}
         out["experiments"][str(ds["experiment"].values)] = entry
     for net in spectra[0].network.values:
         verdicts = [e["networks"][str(net)]["verdict"] for e in out["experiments"].values()]
-        first = next(iter(out["experiments"].values()))["networks"][str(net)]
-        out["networks"][str(net)] = {"base": first["base"], "depth": first["depth"], "verdict": combined(verdicts)}
+        out["networks"][str(net)] = {**_identity(spectra[0].sel(network=net)), "verdict": combined(verdicts)}
     out["verdict"] = combined(v["verdict"] for v in out["networks"].values())
+    out["parametrisations"] = by_parametrisation(out)
+    return out
+
+
+def _identity(sel: xr.Dataset) -> dict:
+    return {"base": str(sel["base"].values), "depth": int(sel["depth"].values),
+            "parametrisation": str(sel["parametrisation"].values)}
+
+
+def by_parametrisation(verdict: dict) -> dict:
+    """{parametrisation: the deep ReLU networks' depths, those where lambda_min of the whole
+    NTK holds (every part, every experiment), those where it fails, the depth from which it
+    fails at every deeper depth tried (None if the deepest holds), and per failing depth the
+    s intervals where the whole NTK's lambda_min decreases, per experiment}. The two-layer
+    network (depth 1) belongs to both."""
+    relu = {n: e for n, e in verdict["networks"].items() if e["base"] == "relu"}
+    two_layer = [n for n, e in relu.items() if e["depth"] == 1]
+    out = {}
+    for param in dict.fromkeys(e["parametrisation"] for e in relu.values()):
+        names = two_layer + [n for n, e in relu.items() if e["parametrisation"] == param and e["depth"] > 1]
+        names.sort(key=lambda n: relu[n]["depth"])
+        depths = [relu[n]["depth"] for n in names]
+        fails = [relu[n]["depth"] for n in names if relu[n]["verdict"] == "fails"]
+        start = None
+        for depth in reversed(depths):
+            if depth not in fails:
+                break
+            start = depth
+        intervals = {str(relu[n]["depth"]): {exp: e["networks"][n]["parts"]["ntk"]["decreasing_intervals"]
+                                             for exp, e in verdict["experiments"].items()}
+                     for n in names if relu[n]["verdict"] == "fails"}
+        out[param] = {"depths": depths, "holds": [relu[n]["depth"] for n in names if relu[n]["verdict"] == "holds"],
+                      "fails": fails, "fails_from_depth": start, "decreasing_intervals": intervals}
     return out
 
 
@@ -151,17 +211,4 @@ def _ratios(p: xr.Dataset, s: np.ndarray) -> dict:
         at = lam.sel(s=value, method="nearest")
         ok = float(at) > float(res.sel(s=value, method="nearest")) and ref > float(res.sel(s=1.0))
         out[f"{float(at['s']):g}"] = float(at) / ref if ok else None
-    return out
-
-
-def _finite_verdicts(p: xr.Dataset, n_used: int, tolerance: float) -> dict:
-    """{width: verdict over the empirical s} of the seed-mean lambda_min at initialisation."""
-    out = {}
-    s = p["s_empirical"].values
-    for width in p.width.values:
-        at = p.sel(width=width)
-        lam = at["empirical_lambda_min"].mean("seed").values
-        rounding = EPS * n_used * at["empirical_lambda_max"].mean("seed").values
-        out[str(int(width))] = {"lambda_min": lam.tolist(),
-                                "verdict": monotone_part(lam, rounding, s, tolerance)["verdict"]}
     return out

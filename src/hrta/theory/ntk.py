@@ -15,8 +15,19 @@ u = w . x~, v = w . x~', w ~ N(0, I), angle t between x~ and x~', G = x~ . x~':
     output: LL = G,  AA = E|u||v| = (2/pi) |x~||x~'| (sin t + (pi/2 - t) cos t),  LA = AL = 0
     first:  LL = G,  AA = G E[sign u sign v] = G (1 - 2t/pi),                     LA = AL = 0
 
-which equals s^2 K_ReLU + (1 - s) G for each part (the paper's form). At s = 0 every
-part is a multiple of G (rank <= d + 1).
+The output part, derived: sigma_s(u) sigma_s(v) = alpha^2 uv + alpha beta (u|v| + |u|v)
++ beta^2 |u||v|; (u, v) is centred Gaussian, so (-u, -v) has its law, and u|v|, |u|v change
+sign under it: their means vanish, leaving
+
+    K_a(s) = (1 - s/2)^2 G + (s/2)^2 E|u||v|,   E|u||v| = 4 K1 - G,
+
+K1 = E[relu(u) relu(v)] = |x~||x~'| (sin t + (pi - t) cos t) / (2 pi) the ReLU kernel
+(relu(z) = (z + |z|)/2), which is the paper's s^2 K1 + (1 - s) G; the first part likewise
+(sign u, sign v: arc-cosine kernel of degree 0). At s = 0 every part is a multiple of G,
+of rank r <= d + 1. On the null space of G each part is exactly (s/2)^2 AA: its lambda_min
+is (s/2)^2 f(s) with f <= mu = lambda_min(AA on null G) and f -> mu as s -> 0, and
+``Deflation`` computes f to eps n lambda_max(AA), so lambda_min is resolved at every s
+where a plain eigensolver (eps n lambda_max(K(s)), G's scale) is not (small s).
 """
 
 from dataclasses import dataclass
@@ -177,62 +188,137 @@ def extreme_eigenvalues(k: np.ndarray) -> tuple[float, float]:
     return float(lam[0]), float(lam[-1])
 
 
-def spectrum(kernel: SplitKernel, s_values) -> tuple[np.ndarray, np.ndarray]:
-    """lambda_min and lambda_max of K(s) for each s.
+@dataclass(frozen=True)
+class Spectrum:
+    """lambda_min, lambda_max and the rounding level of lambda_min of K(s) on a grid of s;
+    ``null_space_min`` is mu = lambda_min of AA on the null space of LL = U U^T (NaN where
+    the kernel has no factor or U has full row rank), ``factor_rank`` the rank r of U."""
 
-    For a kernel with a low-rank factor (LL = U U^T, no cross terms) and 0 < s < 2,
-    K(s) = beta^2 (AA + rho U U^T) with rho = (alpha / beta)^2: AA is diagonalised once
-    and the extremes of each rank-k update come from bisection on Sylvester's inertia
-    (``_lowrank_extremes``), so a fine grid of s costs little more than one eigensolve.
-    Otherwise every K(s) is diagonalised.
+    lambda_min: np.ndarray
+    lambda_max: np.ndarray
+    rounding_level: np.ndarray
+    null_space_min: float = float("nan")
+    factor_rank: int = 0
+
+
+def spectrum(kernel: SplitKernel, s_values) -> Spectrum:
+    """lambda_min, lambda_max and the rounding level of lambda_min of K(s) for each s.
+
+    For a kernel with a low-rank factor (LL = U U^T, no cross terms) and 0 < s < 2, both come
+    from ``Deflation`` (the null space of U U^T split off, bisection on Sylvester's inertia),
+    to a rounding level of beta^2 eps n lambda_max(AA): a fine grid of s costs little more
+    than one eigensolve, and lambda_min is resolved where U U^T dominates (small s).
+    Otherwise every K(s) is diagonalised, to eps n lambda_max(K(s)).
     """
     s_values = np.asarray(s_values, dtype=np.float64)
     coef = np.array([coefficients(s) for s in s_values]).reshape(-1, 2)
-    lo, hi = np.empty(len(s_values)), np.empty(len(s_values))
+    lo, hi, level = (np.empty(len(s_values)) for _ in range(3))
     fast = (kernel.factor is not None) & (coef[:, 0] > 0) & (coef[:, 1] > 0)
-    if fast.any():
-        lam, vec = np.linalg.eigh(kernel.aa)
-        rho = (coef[fast, 0] / coef[fast, 1]) ** 2
-        mins, maxs = _lowrank_extremes(lam, vec.T @ kernel.factor, rho)
-        lo[fast], hi[fast] = coef[fast, 1] ** 2 * mins, coef[fast, 1] ** 2 * maxs
+    deflation = Deflation.of(kernel) if kernel.factor is not None else None
+    if deflation is None:
+        fast[:] = False
+    elif fast.any():
+        lo[fast], hi[fast], level[fast] = deflation.extremes(s_values[fast])
     for i in np.flatnonzero(~fast):
         lo[i], hi[i] = extreme_eigenvalues(kernel.at(s_values[i]))
-    return lo, hi
+        level[i] = EPS * len(kernel.ll) * hi[i]
+    if deflation is None:
+        return Spectrum(lo, hi, level)
+    return Spectrum(lo, hi, level, deflation.mu, len(deflation.lam))
 
 
-def _lowrank_extremes(lam: np.ndarray, c: np.ndarray, rho: np.ndarray, iters: int = 200):
-    """Smallest and largest eigenvalues of diag(lam) + rho C C^T for each rho > 0.
+EPS = np.finfo(np.float64).eps
+ITERATIONS = 200  # bisection steps at most (it stops when the interval no longer shrinks)
 
-    The number of eigenvalues below mu is #{lam < mu} - #neg(I/rho + C^T (lam - mu)^-1 C)
-    (Haynsworth inertia additivity); bisection on mu between the interlacing bounds
-    lam_1 <= mu_1 <= lam_{k+1} and lam_n <= mu_n <= lam_n + rho ||C||^2, to full precision.
+
+@dataclass(frozen=True)
+class Deflation:
+    """K(s) = alpha^2 U U^T + beta^2 AA = beta^2 M(rho), rho = (alpha / beta)^2, in the basis
+    Q = [Q_R, Q_N] of range(U) (rank r) and its complement, null(U U^T):
+
+        M(rho) = [[rho Lam + A_RR, A_RN], [A_NR, A_NN]],   Lam = diag of U U^T on its range,
+
+    with A_NN = W diag(nu) W^T diagonalised once and B = A_RN W. On the null space K(s)
+    compresses to beta^2 A_NN exactly (U U^T vanishes there), so lambda_min(K(s)) <= beta^2 mu,
+    mu = nu_1 = lambda_min(A_NN) (interlacing), and lambda_min(K(s)) / (beta^2 mu) -> 1 as
+    s -> 0. The eigenvalues of M(rho) below lambda number (Haynsworth's inertia additivity)
+
+        #{nu_j < lambda} + #neg(T(lambda)),  T(lambda) = rho Lam + A_RR - lambda - B (nu - lambda)^-1 B^T,
+
+    an r x r matrix whose terms are of size rho |Lam| or |AA|, never their difference on the
+    null space: bisection on lambda gives lambda_min and lambda_max of M(rho) to the accuracy
+    of A_NN's eigensolve, eps n lambda_max(AA) (``level``), whatever rho, where a plain
+    eigensolver of K(s) has eps n lambda_max(K(s)) ~ alpha^2 eps n |U|^2 at small s.
     """
-    n, k = c.shape
-    norm2 = np.linalg.norm(c, 2) ** 2
 
-    def below(mu):
-        d = lam[None, :] - mu[:, None]
-        d = np.where(d == 0, np.finfo(float).tiny, d)
-        x = (c.T[None, :, :] / d[:, None, :]) @ c  # C^T (lam - mu)^-1 C, (len(mu), k, k)
-        x[:, np.arange(k), np.arange(k)] += 1.0 / rho[:, None]
-        neg = (np.linalg.eigvalsh(x) < 0).sum(axis=1)
-        return (lam[None, :] < mu[:, None]).sum(axis=1) - neg
+    lam: np.ndarray  # (r,) eigenvalues of U U^T on its range
+    a_rr: np.ndarray  # (r, r)
+    b: np.ndarray  # (r, n - r) the coupling A_RN W
+    nu: np.ndarray  # (n - r,) eigenvalues of A_NN, increasing
+    norm: float  # Gershgorin bound on lambda_max(AA): brackets the bisection
+    level: float  # eps n lambda_max(AA): the rounding level of an eigenvalue of M(rho)
 
-    def bisect(lo, hi, target):
-        for _ in range(iters):
-            mid = 0.5 * (lo + hi)
-            done = (mid <= lo) | (mid >= hi)
-            if done.all():
-                break
-            over = below(mid) >= target
-            hi, lo = np.where(over, mid, hi), np.where(over, lo, mid)
-        return 0.5 * (lo + hi)
+    @classmethod
+    def of(cls, kernel: SplitKernel) -> "Deflation | None":
+        """The deflation of a kernel with a factor; None where U has full row rank (no null space)."""
+        u, aa = kernel.factor, kernel.aa
+        n = len(aa)
+        left, sing, _ = np.linalg.svd(u, full_matrices=True)
+        r = int((sing > (sing[0] if sing.size else 0.0) * n * EPS).sum())
+        if r >= n:
+            return None
+        q_r, q_n = left[:, :r], left[:, r:]
+        a_q = aa @ q_n
+        nu, w = np.linalg.eigh(q_n.T @ a_q)
+        norm = float(np.abs(aa).sum(axis=1).max())
+        lam_max = _bisect(lambda x: _count(np.zeros(1), x, sing[:r] ** 2, q_r.T @ aa @ q_r, (q_r.T @ a_q) @ w, nu),
+                          np.array([max(nu[-1], 0.0)]), np.array([norm]), n)[0]
+        return cls(sing[:r] ** 2, q_r.T @ aa @ q_r, (q_r.T @ a_q) @ w, nu, norm, EPS * n * max(lam_max, 0.0))
 
-    ones = np.ones_like(rho)
-    top_min = lam[k] if n > k else lam[-1] + norm2 * rho.max()
-    mins = bisect(lam[0] * ones, np.maximum(top_min * ones, lam[0]), 1)
-    maxs = bisect(lam[-1] * ones, lam[-1] + rho * norm2, n)
-    return mins, maxs
+    @property
+    def mu(self) -> float:
+        """lambda_min of AA on the null space of U U^T."""
+        return float(self.nu[0])
+
+    def extremes(self, s_values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lambda_min, lambda_max, rounding level of lambda_min) of K(s), 0 < s < 2."""
+        coef = np.array([coefficients(s) for s in np.atleast_1d(s_values)]).reshape(-1, 2)
+        rho = (coef[:, 0] / coef[:, 1]) ** 2
+        n = len(self.nu) + len(self.lam)
+
+        def count(x):
+            return _count(rho, x, self.lam, self.a_rr, self.b, self.nu)
+
+        ones = np.ones_like(rho)
+        low = _bisect(count, -self.level * ones, self.nu[0] * ones, 1)
+        top = rho * self.lam.max() + self.norm
+        high = _bisect(count, np.maximum(self.nu[-1], rho * self.lam.max()), top, n)
+        beta2 = coef[:, 1] ** 2
+        return beta2 * low, beta2 * high, beta2 * self.level
+
+
+def _count(rho: np.ndarray, x: np.ndarray, lam: np.ndarray, a_rr: np.ndarray, b: np.ndarray,
+           nu: np.ndarray) -> np.ndarray:
+    """The number of eigenvalues of M(rho) below x (``Deflation``), per (rho, x) pair."""
+    d = nu[None, :] - x[:, None]
+    d = np.where(d == 0, np.finfo(float).tiny, d)
+    t = -(b[None, :, :] / d[:, None, :]) @ b.T
+    t += a_rr[None] + rho[:, None, None] * np.diag(lam)[None]
+    r = len(lam)
+    t[:, np.arange(r), np.arange(r)] -= x[:, None]
+    return (nu[None, :] < x[:, None]).sum(axis=1) + (np.linalg.eigvalsh(t) < 0).sum(axis=1)
+
+
+def _bisect(count, lo: np.ndarray, hi: np.ndarray, target: int) -> np.ndarray:
+    """The smallest x in [lo, hi] with count(x) >= target, per entry, to full precision."""
+    lo, hi = np.asarray(lo, dtype=np.float64).copy(), np.asarray(hi, dtype=np.float64).copy()
+    for _ in range(ITERATIONS):
+        mid = 0.5 * (lo + hi)
+        if ((mid <= lo) | (mid >= hi)).all():
+            break
+        over = count(mid) >= target
+        hi, lo = np.where(over, mid, hi), np.where(over, lo, mid)
+    return 0.5 * (lo + hi)
 
 
 def kernel_prediction(basis: NTKBasis, init_outputs: dict, y, schedule: Schedule, lrs):
