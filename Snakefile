@@ -5,10 +5,15 @@ from pathlib import Path
 
 import hrta.pipeline.config
 import hrta.pipeline.resources
+import hrta.pipeline.yamlfile
 
 HERE = Path(
     workflow.current_basedir
 )  # this workflow's own files, wherever it runs from
+# Snakemake has read the --configfile profiles already, keeping the last of two equal keys
+# and running YAML templates: each is read again strictly, and refused before any job.
+for _profile in workflow.overwrite_configfiles:
+    hrta.pipeline.yamlfile.read(_profile)
 _validated = hrta.pipeline.config.validate(
     hrta.pipeline.config.in_force(HERE / "config.yaml", config),
     HERE / "workflow/schemas/config.schema.yaml",

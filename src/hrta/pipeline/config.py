@@ -1,14 +1,23 @@
 """Config validation: the JSON schema (defaults filled in) plus the checks a schema cannot
-express. Imports no torch, so every Snakemake start stays light."""
+express. Imports no torch, so every Snakemake start stays light.
 
+    python -m hrta.pipeline.config PROFILE [PROFILE ...]   # check profiles as the workflow would
+
+says what is wrong with a profile in one line naming the file (line, column) or the key,
+also where Snakemake, which reads --configfile before the workflow starts, says only
+"Config file is not valid JSON or YAML" or shows a traceback.
+"""
+
+import argparse
 import copy
 import math
+import sys
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-from hrta.pipeline import architectures, methods, regimes
+from hrta.pipeline import architectures, methods, regimes, yamlfile
 from hrta.pipeline.errors import ConfigError, by_name
 from hrta.problems import make_problem
 
@@ -167,14 +176,9 @@ def check_regimes(config: dict) -> None:
 
 
 def read_yaml(config_path) -> dict:
-    """Parse a profile; a missing file, malformed YAML or a non-mapping names the file."""
-    try:
-        raw = yaml.safe_load(Path(config_path).read_text())
-    except (OSError, yaml.YAMLError) as err:
-        raise ConfigError(f"config file '{config_path}': cannot be read as YAML ({err})") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"config file '{config_path}': expected a mapping of keys at top level")
-    return raw
+    """Parse a profile strictly (hrta.pipeline.yamlfile): a missing file, malformed YAML, a key
+    given twice, templating or a non-mapping names the file (and line and column)."""
+    return yamlfile.read(config_path)
 
 
 def overlay(base: dict, profile: dict) -> dict:
@@ -202,3 +206,28 @@ def load(config_path, schema_path, defaults_path=None) -> dict:
     errors name the file or the key."""
     profile = read_yaml(config_path)
     return validate(in_force(defaults_path, profile) if defaults_path else profile, schema_path)
+
+
+def main(argv=None) -> int:
+    """Check profiles as the workflow would (applied over config.yaml beside this checkout's
+    Snakefile, or --defaults); one line per profile."""
+    root = Path(__file__).resolve().parents[3]
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("profiles", nargs="+", type=Path, help="profile files (YAML or JSON)")
+    p.add_argument("--defaults", type=Path, default=root / "config.yaml", help="the defaults file (config.yaml)")
+    p.add_argument("--schema", type=Path, default=root / "workflow" / "schemas" / "config.schema.yaml")
+    a = p.parse_args(argv)
+    failed = 0
+    for profile in a.profiles:
+        try:
+            load(profile, a.schema, a.defaults)
+        except ConfigError as err:
+            print(err, file=sys.stderr)
+            failed += 1
+        else:
+            print(f"config file '{profile}': valid")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Bad or odd input through the real command line (issue 35): refused before any job, fast,
+with the key (or file, line and column) named, and nothing written under results/."""
+
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from conftest import CI_PROFILE, ROOT
+
+pytestmark = pytest.mark.slow
+CI_TEXT = CI_PROFILE.read_text()
+
+
+def _snakemake(workdir, profile, *args):
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+                           "--configfile", str(profile), *args], capture_output=True, text=True, timeout=300)
+    return proc, time.perf_counter() - start
+
+
+TEXTS = {  # case -> (profile text, what the message says)
+    "key given twice": (CI_TEXT.replace("  log_every_s: 0.5\n", "  log_every_s: 0.5\n  threads: 1\n  threads: 2\n"),
+                        r"bad\.yaml', line 6, column 3: key 'threads' given twice \(first at line 5"),
+    "templating": ("__use_yte__: true\n" + CI_TEXT, r"__use_yte__ asks for YAML templating"),
+    "missing proof graph": (CI_TEXT + "proof: {graph: workflow/proof/absent.yaml}\n",
+                            r"config key 'proof\.graph': proof file '.*absent\.yaml': no such file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEXTS))
+def test_refused_before_any_job(tmp_path, case):
+    text, message = TEXTS[case]
+    (tmp_path / "bad.yaml").write_text(text)
+    proc, _ = _snakemake(tmp_path, tmp_path / "bad.yaml", "--cores", "1")
+    assert proc.returncode != 0
+    assert re.search(message, proc.stderr), proc.stderr[-3000:]
+    assert not (tmp_path / "results").exists()
+
+
+def test_duplicate_key_in_config_yaml_itself(tmp_path):
+    """The defaults file is read strictly too (the Snakefile reads it, not Snakemake)."""
+    from conftest import workflow_copy
+
+    checkout = workflow_copy(tmp_path / "checkout")
+    text = (checkout / "config.yaml").read_text()
+    (checkout / "config.yaml").write_text(text.replace("  dtype: float32\n", "  dtype: float32\n  dtype: float64\n"))
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(checkout / "Snakefile"), "-d", str(tmp_path),
+                           "-n"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "key 'dtype' given twice" in proc.stdout + proc.stderr
+    assert yaml.safe_load(text)  # the original is fine
