@@ -5,13 +5,16 @@ from pathlib import Path
 
 import hrta.pipeline.config
 import hrta.pipeline.resources
+import hrta.pipeline.sizes
 import hrta.pipeline.yamlfile
 
 HERE = Path(
     workflow.current_basedir
 )  # this workflow's own files, wherever it runs from
 # Snakemake has read the --configfile profiles already, keeping the last of two equal keys
-# and running YAML templates: each is read again strictly, and refused before any job.
+# and running YAML templates: each is read again strictly, and refused before any job
+# (after the size check, which names the key of a huge list).
+hrta.pipeline.sizes.check_size(config)
 for _profile in workflow.overwrite_configfiles:
     hrta.pipeline.yamlfile.read(_profile)
 _validated = hrta.pipeline.config.validate(

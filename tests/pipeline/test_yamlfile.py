@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from conftest import ROOT
-from hrta.pipeline.config import ConfigError, main
+from conftest import ROOT, SCHEMA
+from hrta.pipeline.config import ConfigError, load, main
 from hrta.pipeline.yamlfile import read
 
 REFUSED = {  # file name -> (text, what the one-line message says)
@@ -54,6 +54,18 @@ def test_plain_yaml_json_and_merge_keys_are_read(tmp_path):
 def test_every_shipped_profile_reads_strictly():
     for path in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
         assert isinstance(read(path), dict), path
+
+
+def test_alias_bomb_in_a_profile_is_refused_fast(tmp_path):
+    """A billion laughs inside a list: parsed as shared lists (fast), refused by the size
+    check before anything walks it value by value."""
+    lines = ["anchors:", "  l0: &l0 [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"]
+    lines += [f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 9)]
+    (tmp_path / "bomb.yaml").write_text("\n".join(lines) + "\nexperiments:\n  sin1d:\n    seeds: *l8\n")
+    start = time.perf_counter()
+    with pytest.raises(ConfigError, match=r"config key 'anchors\.l\d': the config holds more than 100,000 values"):
+        load(tmp_path / "bomb.yaml", SCHEMA, ROOT / "config.yaml")
+    assert time.perf_counter() - start < 2
 
 
 def test_the_check_command_says_valid_or_where(tmp_path, capsys):

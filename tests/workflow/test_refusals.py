@@ -1,6 +1,7 @@
 """Bad or odd input through the real command line (issue 35): refused before any job, fast,
 with the key (or file, line and column) named, and nothing written under results/."""
 
+import json
 import re
 import subprocess
 import sys
@@ -38,6 +39,32 @@ def test_refused_before_any_job(tmp_path, case):
     proc, _ = _snakemake(tmp_path, tmp_path / "bad.yaml", "--cores", "1")
     assert proc.returncode != 0
     assert re.search(message, proc.stderr), proc.stderr[-3000:]
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("kind", ["million seeds (JSON)", "alias bomb (YAML)"])
+def test_huge_input_refused_in_under_5_s_with_the_key(tmp_path, ci_config, kind):
+    """Snakemake's own parser reads JSON in C and YAML aliases as shared lists, so these reach
+    the workflow fast; the size check refuses them before anything is expanded. (A million
+    seeds written out in YAML cost Snakemake's pure-Python parser a minute or more before the
+    workflow starts: README, "Changing the experiment".)"""
+    if kind.startswith("million"):
+        ci_config["experiments"]["sin1d"]["seeds"] = list(range(10**6))
+        profile = tmp_path / "huge.json"
+        profile.write_text(json.dumps(ci_config))
+        message = "config key 'experiments.sin1d.seeds': 1,000,000 items, above the limit of 10,000"
+    else:
+        lines = ["l0: &l0 [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"] + [
+            f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 9)]
+        profile = tmp_path / "bomb.yaml"
+        profile.write_text(CI_TEXT.replace("    seeds: [0, 1]\n    eval_every: 20\n",
+                                           "    seeds: [*l8]\n    eval_every: 20\n", 1)
+                           .replace("training:\n", "anchors:\n" + "".join(f"  {x}\n" for x in lines) + "training:\n"))
+        message = "more than 100,000 values"
+    proc, seconds = _snakemake(tmp_path, profile, "-n")
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and message in said, said[-3000:]
+    assert seconds < 5, f"{seconds:.1f} s"
     assert not (tmp_path / "results").exists()
 
 

@@ -17,19 +17,15 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from hrta.pipeline import architectures, methods, regimes, yamlfile
-from hrta.pipeline.errors import ConfigError, by_name
+from hrta.pipeline import architectures, methods, regimes, sizes, yamlfile
+from hrta.pipeline.errors import ConfigError, by_name, key_of
 from hrta.problems import make_problem
 
 METRICS = ("loss", "test_error")  # what a figure row can show (history variables)
 THEORY_FIGURES = ("theorem1", "linearised", "kernel_limit")  # figure stems of the theory rules
 
 
-def _key(path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "<top level>"
+_key = key_of
 
 
 def _with_defaults(validator_class):
@@ -47,7 +43,9 @@ def _with_defaults(validator_class):
 
 
 def validate(config: dict, schema_path) -> dict:
-    """Return a copy of config with defaults filled in, or raise ConfigError naming the key."""
+    """Return a copy of config with defaults filled in and generated experiments expanded, or
+    raise ConfigError naming the key."""
+    sizes.check_size(config)  # before anything walks, copies or expands it
     config = copy.deepcopy(config)
     schema = yaml.safe_load(Path(schema_path).read_text())
     validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
@@ -64,6 +62,7 @@ def validate(config: dict, schema_path) -> dict:
     check_regimes(config)
     regimes.expand(config)
     architectures.expand(config)
+    sizes.check_runs(config)  # before the run grid is built
     check_semantics(config)
     return config
 
@@ -178,7 +177,9 @@ def check_regimes(config: dict) -> None:
 def read_yaml(config_path) -> dict:
     """Parse a profile strictly (hrta.pipeline.yamlfile): a missing file, malformed YAML, a key
     given twice, templating or a non-mapping names the file (and line and column)."""
-    return yamlfile.read(config_path)
+    raw = yamlfile.read(config_path)
+    sizes.check_size(raw)
+    return raw
 
 
 def overlay(base: dict, profile: dict) -> dict:
@@ -198,6 +199,7 @@ def overlay(base: dict, profile: dict) -> dict:
 def in_force(defaults_path, profile: dict) -> dict:
     """The config a run uses: the defaults file (config.yaml) with ``profile`` (what
     --configfile and --config, or a using workflow, give) applied over it."""
+    sizes.check_size(profile)  # before it is copied: an alias bomb is refused, not expanded
     return overlay(read_yaml(defaults_path), profile)
 
 
