@@ -2,20 +2,59 @@
 budget and one baseline per experiment, ordered min/max pairs, size limits checked before
 anything is expanded, and the machine's accelerator and cores."""
 
+import copy
 import time
 
 import pytest
 
 from conftest import SCHEMA
-from hrta.pipeline import sizes
+from hrta.pipeline import outputs, sizes
 from hrta.pipeline.config import ConfigError, validate
+from hrta.pipeline.grid import jobs
 
 
 def _sin1d(cfg):
     return cfg["experiments"]["sin1d"]
 
 
+def _explicit(cfg):
+    """sin1d's methods written out (the CI profile's sin1d takes config.yaml's method set)."""
+    _sin1d(cfg)["methods"] = [{"name": "relu", "s": [1.0]}, {"name": "hrta_0.5-1", "s": [0.5, 1.0]}]
+    return _sin1d(cfg)["methods"]
+
+
+def _rename_method(cfg, experiment, name):
+    cfg["experiments"][experiment]["methods"][1]["name"] = name
+
+
 REFUSED = {  # case -> (change to the CI profile in force, key the message names)
+    # names that escape or collide
+    "method named ..": (lambda c: _explicit(c)[1].update(name=".."), "experiments.sin1d.methods[1].name"),
+    "method named .": (lambda c: (_explicit(c)[1].update(name="."),
+                                  c["training"].update(job_per=["optimizer", "method", "width"])),
+                       "experiments.sin1d.methods[1].name"),
+    "method named .. in two experiments": (
+        lambda c: (_explicit(c)[1].update(name=".."), _rename_method(c, "sin3d", ".."),
+                   c["training"].update(job_per=["method", "width"])), "experiments.sin3d.methods[1].name"),
+    "optimizer named ..": (lambda c: _sin1d(c)["optimizers"][0].update(name=".."),
+                           "experiments.sin1d.optimizers[0].name"),
+    "real-data method named ..": (lambda c: c["real_data"]["digits"]["methods"][1].update(name=".."),
+                                  "real_data.digits.methods[1].name"),
+    "method set method named ..": (lambda c: c["method_sets"]["paper"][1].update(name=".."), "method_sets.paper"),
+    "method with a slash": (lambda c: _explicit(c)[1].update(name="a/b"), "experiments.sin1d.methods[1].name"),
+    "method with a leading dot": (lambda c: _explicit(c)[1].update(name=".hidden"),
+                                  "experiments.sin1d.methods[1].name"),
+    "experiment named ..": (lambda c: c["experiments"].update({"..": c["experiments"].pop("poisson")}),
+                            "experiments"),
+    "experiment named beyond": (  # results/theory/beyond_spectra.nc is theory.beyond's
+        lambda c: c["experiments"].update(beyond=c["experiments"].pop("poisson")), "theory.beyond"),
+    "figure named architectures": (lambda c: _sin1d(c).update(figures=[{"name": "architectures"}]),
+                                   "experiments.sin1d.figures[0].name"),
+    "experiment named as a regime map's": (
+        lambda c: c["experiments"].update(sin1d_regime=copy.deepcopy(c["experiments"]["poisson"])),
+        "regimes.sin1d"),
+    "names equal but for case": (lambda c: c["experiments"].update(SIN3D=copy.deepcopy(c["experiments"]["sin3d"])),
+                                 "experiments.SIN3D"),
     # sizes, checked before expansion
     "10^4 + 1 items in a list": (lambda c: _sin1d(c).update(seeds=list(range(10_001))), "experiments.sin1d.seeds"),
     "2000 seeds": (lambda c: _sin1d(c).update(seeds=list(range(2000))), "experiments.sin1d.seeds"),
@@ -34,6 +73,43 @@ def test_refused_with_the_key(ci_config, case):
     with pytest.raises(ConfigError) as err:
         validate(ci_config, SCHEMA)
     assert f"'{key}" in str(err.value), str(err.value)
+
+
+def test_colliding_keys_are_both_named(ci_config):
+    ci_config["experiments"]["beyond"] = ci_config["experiments"].pop("poisson")
+    with pytest.raises(ConfigError, match=r"'experiments\.beyond' and 'theory\.beyond' both write "
+                                          r"results/theory/beyond_spectra\.nc"):
+        validate(ci_config, SCHEMA)
+
+
+def test_names_that_are_fine(ci_config):
+    """Dots and hyphens inside a name are file-name safe (and regex-escaped in the workflow)."""
+    ci_config["experiments"]["sin3d"]["methods"][1]["name"] = "hrta-1.to.1.5"
+    ci_config["experiments"]["sin3d.v2"] = ci_config["experiments"].pop("sin3d")
+    ci_config["training"]["job_per"] = ["method", "width"]
+    config = validate(ci_config, SCHEMA)
+    assert ("sin3d.v2", "hrta-1.to.1.5/m20") in jobs(config)
+
+
+@pytest.mark.parametrize("profile", ["config.yaml", "ci.yaml", "paper.yaml", "regime.yaml"])
+def test_every_profile_plans_distinct_paths_inside_results(profile):
+    from conftest import ROOT
+    from hrta.pipeline.config import load
+
+    path = ROOT / ("config.yaml" if profile == "config.yaml" else f"workflow/configs/{profile}")
+    config = load(path, SCHEMA, ROOT / "config.yaml")
+    planned = outputs.planned(config)
+    assert len({p for p, _ in planned}) == len(planned)
+    assert all(p.startswith("results/") and ".." not in p.split("/") for p, _ in planned)
+    for key, name in outputs.names(config):  # generated names too
+        assert name not in (".", "..") and "/" not in name, key
+
+
+def test_schema_and_code_share_the_name_pattern():
+    import yaml
+
+    schema = yaml.safe_load(SCHEMA.read_text())
+    assert schema["$defs"]["name"]["pattern"] == outputs.NAME
 
 
 def test_alias_bomb_and_huge_lists_are_refused_fast(ci_config):

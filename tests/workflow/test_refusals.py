@@ -23,10 +23,22 @@ def _snakemake(workdir, profile, *args):
     return proc, time.perf_counter() - start
 
 
+def _methods(extra: str) -> str:
+    """The CI profile with sin1d's methods written out, plus ``extra`` methods (YAML flow)."""
+    return CI_TEXT.replace("    epochs: 200\n", "    epochs: 200\n    methods: [{name: relu, s: [1.0]},"
+                           f" {{name: hrta_0.5-1, s: [0.5, 1.0]}}{extra}]\n", 1)
+
+
 TEXTS = {  # case -> (profile text, what the message says)
     "key given twice": (CI_TEXT.replace("  log_every_s: 0.5\n", "  log_every_s: 0.5\n  threads: 1\n  threads: 2\n"),
                         r"bad\.yaml', line 6, column 3: key 'threads' given twice \(first at line 5"),
     "templating": ("__use_yte__: true\n" + CI_TEXT, r"__use_yte__ asks for YAML templating"),
+    "method named ..": (_methods(", {name: '..', s: [1.5, 1.0]}"), r"'experiments\.sin1d\.methods\[2\]\.name'"),
+    "experiment writing another's file": (  # results/theory/beyond_spectra.nc
+        CI_TEXT.replace("experiments:\n", "experiments:\n  beyond: {problem: {name: sin_sum, dim: 1}, widths: [20],"
+                        " seeds: [0], optimizers: [{name: adam, algorithm: adam, lr: 0.01}], epochs: 10,"
+                        " methods: [{name: relu, s: [1.0]}]}\n"),
+        r"'experiments\.beyond' and 'theory\.beyond' both write results/theory/beyond_spectra\.nc"),
     "missing proof graph": (CI_TEXT + "proof: {graph: workflow/proof/absent.yaml}\n",
                             r"config key 'proof\.graph': proof file '.*absent\.yaml': no such file"),
 }

@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from hrta.pipeline import architectures, methods, regimes, sizes, yamlfile
+from hrta.pipeline import architectures, grid, methods, outputs, regimes, sizes, yamlfile
 from hrta.pipeline.errors import ConfigError, by_name, key_of
 from hrta.problems import make_problem
 
@@ -43,15 +43,15 @@ def _with_defaults(validator_class):
 
 
 def validate(config: dict, schema_path) -> dict:
-    """Return a copy of config with defaults filled in and generated experiments expanded, or
-    raise ConfigError naming the key."""
+    """Return a copy of config with defaults filled in, generated experiments expanded and
+    every check passed, or raise ConfigError naming the key."""
     sizes.check_size(config)  # before anything walks, copies or expands it
     config = copy.deepcopy(config)
     schema = yaml.safe_load(Path(schema_path).read_text())
     validator = _with_defaults(jsonschema.Draft202012Validator)(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
-        err = jsonschema.exceptions.best_match(errors)
+        err = _closest(jsonschema.exceptions.best_match(errors))
         raise ConfigError(f"config key '{_key(err.absolute_path)}': {err.message}"
                           f" (expected: {_expected(err)})")
     for name, exp in config["experiments"].items():
@@ -64,7 +64,20 @@ def validate(config: dict, schema_path) -> dict:
     architectures.expand(config)
     sizes.check_runs(config)  # before the run grid is built
     check_semantics(config)
+    outputs.check_paths(config, grid.jobs(config))
     return config
+
+
+def _closest(err):
+    """Within a oneOf (or anyOf) that nothing matched, the error of the alternative that came
+    closest: fewest errors, then the deepest (a method's bad name, not 'not valid under any')."""
+    while err.validator in ("oneOf", "anyOf") and err.context:
+        branches = {}
+        for sub in err.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        best = min(branches.values(), key=lambda subs: (len(subs), -max(len(s.absolute_path) for s in subs)))
+        err = jsonschema.exceptions.best_match(best)
+    return err
 
 
 def _expected(err) -> str:
@@ -90,9 +103,10 @@ def check_finite(value, path=()) -> None:
 
 
 def check_semantics(config: dict) -> None:
-    """Checks beyond the schema: finite numbers, unique names, valid schedules, buildable
-    problems, figure names unique across experiments."""
+    """Checks beyond the schema: finite numbers, names that can be file names, unique names,
+    valid schedules, buildable problems, figure names unique across experiments."""
     check_finite(config)
+    outputs.check_names(config)
     for exp_name, exp in config["experiments"].items():
         base = f"experiments.{exp_name}"
         check_methods(exp, base)
@@ -159,12 +173,17 @@ def check_theory(config: dict) -> None:
 
 
 def check_regimes(config: dict) -> None:
-    """Each map names an experiment; GD stability fractions need a regression problem."""
+    """Each map names an experiment and generates a free name; GD stability fractions need a
+    regression problem."""
     for name, regime in config["regimes"].items():
         exp = config["experiments"].get(name)
         if exp is None:
             raise ConfigError(f"config key 'regimes.{name}': no experiment named {name!r} to take the"
                               f" problem from (expected: one of {sorted(config['experiments'])})")
+        generated = regimes.experiment_name(name)
+        if generated in config["experiments"]:
+            raise ConfigError(f"config key 'regimes.{name}': its runs form the experiment {generated!r}, which"
+                              f" experiments.{generated} already is (expected: another name for one of them)")
         for i, fam in enumerate(regime["optimizers"]):
             key = f"regimes.{name}.optimizers[{i}]"
             if ("lrs" in fam) == ("stability_fractions" in fam):
