@@ -55,6 +55,25 @@ REFUSED = {  # case -> (change to the CI profile in force, key the message names
         "regimes.sin1d"),
     "names equal but for case": (lambda c: c["experiments"].update(SIN3D=copy.deepcopy(c["experiments"]["sin3d"])),
                                  "experiments.SIN3D"),
+    # one meaning per config
+    "unequal epochs": (lambda c: _explicit(c).__setitem__(
+        1, {"name": "hrta", "schedule": [{"s": 0.5, "epochs": 50}, {"s": 1.0, "epochs": 100}]}),
+        "experiments.sin1d.methods[1].schedule"),
+    "unequal epochs, real data": (lambda c: c["real_data"]["digits"]["methods"].append(
+        {"name": "short", "schedule": [{"s": 0.5, "epochs": 10}]}), "real_data.digits.methods[3].schedule"),
+    "two baselines": (lambda c: _explicit(c).append({"name": "relu2", "s": [1.0]}), "experiments.sin1d.methods"),
+    "no baseline": (lambda c: _explicit(c).pop(0), "experiments.sin1d.methods"),
+    "baseline in two stages": (lambda c: _explicit(c).__setitem__(0, {"name": "relu", "s": [1.0, 1.0]}),
+                               "experiments.sin1d.methods[0]"),
+    "real data without a baseline": (lambda c: c["real_data"]["digits"]["methods"].pop(0), "real_data.digits.methods"),
+    "architectures without the baseline": (
+        lambda c: c["architectures"]["sin1d"].update(methods=["hrta_0.5-1", "hrta_1-1.5"]), "architectures.sin1d"),
+    "regime control at s = 1": (lambda c: c["regimes"]["sin1d"].update(control_s=1.0), "regimes.sin1d.control_s"),
+    "regime schedule s = 1 throughout": (lambda c: c["regimes"]["sin1d"]["schedules"].append([1.0, 1.0]),
+                                         "regimes.sin1d.schedules[2]"),
+    "beyond s_min above s_max": (lambda c: c["theory"]["beyond"].update(s_min=1.9, s_max=0.1),
+                                 "theory.beyond.s_max"),
+    "theory s_min equal to s_max": (lambda c: c["theory"].update(s_min=1.0, s_max=1.0), "theory.s_max"),
     # sizes, checked before expansion
     "10^4 + 1 items in a list": (lambda c: _sin1d(c).update(seeds=list(range(10_001))), "experiments.sin1d.seeds"),
     "2000 seeds": (lambda c: _sin1d(c).update(seeds=list(range(2000))), "experiments.sin1d.seeds"),

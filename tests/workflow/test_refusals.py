@@ -34,6 +34,12 @@ TEXTS = {  # case -> (profile text, what the message says)
                         r"bad\.yaml', line 6, column 3: key 'threads' given twice \(first at line 5"),
     "templating": ("__use_yte__: true\n" + CI_TEXT, r"__use_yte__ asks for YAML templating"),
     "method named ..": (_methods(", {name: '..', s: [1.5, 1.0]}"), r"'experiments\.sin1d\.methods\[2\]\.name'"),
+    "two baselines": (_methods(", {name: plain, s: [1.0]}"),
+                      r"'experiments\.sin1d\.methods': \['relu', 'plain'\] all have s = 1 throughout"),
+    "unequal epochs": (_methods(", {name: short, schedule: [{s: 0.5, epochs: 10}]}"),
+                       r"'experiments\.sin1d\.methods\[2\]\.schedule' \(short\): 10 epochs, not the experiment's 200"),
+    "beyond s_min above s_max": (CI_TEXT.replace("    s_min: 0.1\n", "    s_min: 1.95\n"),
+                                 r"'theory\.beyond\.s_max': 1\.9 is not above s_min 1\.95"),
     "experiment writing another's file": (  # results/theory/beyond_spectra.nc
         CI_TEXT.replace("experiments:\n", "experiments:\n  beyond: {problem: {name: sin_sum, dim: 1}, widths: [20],"
                         " seeds: [0], optimizers: [{name: adam, algorithm: adam, lr: 0.01}], epochs: 10,"

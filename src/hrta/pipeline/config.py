@@ -54,11 +54,12 @@ def validate(config: dict, schema_path) -> dict:
         err = _closest(jsonschema.exceptions.best_match(errors))
         raise ConfigError(f"config key '{_key(err.absolute_path)}': {err.message}"
                           f" (expected: {_expected(err)})")
-    for name, exp in config["experiments"].items():
-        exp.setdefault("figures", [{"name": name, "metrics": list(METRICS)}])
-        methods.explicit(exp, config["method_sets"], f"experiments.{name}")
-    for name, exp in config["real_data"].items():
-        methods.explicit(exp, config["method_sets"], f"real_data.{name}")
+    for group in ("experiments", "real_data"):
+        for name, exp in config[group].items():
+            if group == "experiments":
+                exp.setdefault("figures", [{"name": name, "metrics": list(METRICS)}])
+            methods.explicit(exp, config["method_sets"], f"{group}.{name}")
+            check_baseline(exp, f"{group}.{name}")
     check_regimes(config)
     regimes.expand(config)
     architectures.expand(config)
@@ -103,13 +104,17 @@ def check_finite(value, path=()) -> None:
 
 
 def check_semantics(config: dict) -> None:
-    """Checks beyond the schema: finite numbers, names that can be file names, unique names,
-    valid schedules, buildable problems, figure names unique across experiments."""
+    """Checks beyond the schema: finite numbers, ordered min/max pairs, names that can be
+    file names, unique names, exactly one baseline, buildable problems, figure names unique
+    across experiments."""
     check_finite(config)
+    check_ordered(config)
     outputs.check_names(config)
     for exp_name, exp in config["experiments"].items():
         base = f"experiments.{exp_name}"
         check_methods(exp, base)
+        if "architecture" in exp:  # the source's own were checked before expansion, a map's in check_regimes
+            check_baseline(exp, f"architectures.{exp['architecture']['source']}")
         try:
             make_problem(exp["problem"])
         except (TypeError, ValueError) as err:
@@ -142,6 +147,38 @@ def check_real_data(config: dict, figures: dict) -> None:
         check_methods(exp, base)
 
 
+def check_ordered(value, path=()) -> None:
+    """ConfigError for the first pair of keys <x>_min, <x>_max (theory.s_min, theory.beyond.s_min,
+    ...) whose minimum is not below its maximum."""
+    if isinstance(value, dict):
+        for name in value:
+            if isinstance(name, str) and name.endswith("_min") and name[:-4] + "_max" in value:
+                low, high = value[name], value[name[:-4] + "_max"]
+                if isinstance(low, (int, float)) and isinstance(high, (int, float)) and not low < high:
+                    raise ConfigError(f"config key '{_key((*path, name[:-4] + '_max'))}': {high} is not above"
+                                      f" {name} {low} (expected: {name} < {name[:-4]}_max)")
+        for name, sub in value.items():
+            check_ordered(sub, (*path, name))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            check_ordered(sub, (*path, i))
+
+
+def check_baseline(exp: dict, base: str) -> None:
+    """Exactly one baseline: the method with s = 1 throughout (one stage), which every other
+    method of the block is compared with; ConfigError naming the key otherwise."""
+    plain = [(i, m) for i, m in enumerate(exp["methods"]) if all(st["s"] == 1.0 for st in m["schedule"])]
+    for i, method in plain:
+        if len(method["schedule"]) > 1:
+            raise ConfigError(f"config key '{base}.methods[{i}]' ({method['name']}): s = 1 throughout, in"
+                              f" {len(method['schedule'])} stages (expected: the baseline as one stage, s: [1.0])")
+    if len(plain) != 1:
+        found = "no method has" if not plain else f"{[m['name'] for _, m in plain]} all have"
+        raise ConfigError(f"config key '{base}.methods': {found} s = 1 throughout (expected: exactly one"
+                          " baseline, the method with s = 1 throughout, e.g. {name: relu, s: [1.0]}, that every"
+                          " other method is compared with)")
+
+
 def check_methods(exp: dict, base: str) -> None:
     """An experiment block's method and optimizer names are unique (its schedules were
     checked when made explicit: hrta.pipeline.methods)."""
@@ -154,11 +191,9 @@ def check_methods(exp: dict, base: str) -> None:
 
 
 def check_theory(config: dict) -> None:
-    """theory: s_min < s_max; linearised names an experiment and one of its gd optimizers."""
+    """theory: linearised names an experiment and one of its gd optimizers (s_min < s_max:
+    check_ordered)."""
     theory = config["theory"]
-    if theory["s_min"] >= theory["s_max"]:
-        raise ConfigError(f"config key 'theory.s_max': {theory['s_max']} is not above s_min"
-                          f" {theory['s_min']} (expected: s_min < s_max)")
     choice = theory.get("linearised")
     if choice is None:
         return
@@ -174,7 +209,8 @@ def check_theory(config: dict) -> None:
 
 def check_regimes(config: dict) -> None:
     """Each map names an experiment and generates a free name; GD stability fractions need a
-    regression problem."""
+    regression problem; the map's one baseline is ReLU (the control and every schedule not
+    s = 1 throughout)."""
     for name, regime in config["regimes"].items():
         exp = config["experiments"].get(name)
         if exp is None:
@@ -184,6 +220,13 @@ def check_regimes(config: dict) -> None:
         if generated in config["experiments"]:
             raise ConfigError(f"config key 'regimes.{name}': its runs form the experiment {generated!r}, which"
                               f" experiments.{generated} already is (expected: another name for one of them)")
+        if regime["control_s"] == 1.0:
+            raise ConfigError(f"config key 'regimes.{name}.control_s': 1.0 makes the control the ReLU baseline"
+                              " again (expected: the relaxed activation's s, not 1)")
+        for i, pair in enumerate(regime["schedules"]):
+            if list(pair) == [1.0, 1.0]:
+                raise ConfigError(f"config key 'regimes.{name}.schedules[{i}]': [1, 1] is the ReLU baseline"
+                                  " again (expected: a pair that is not s = 1 throughout)")
         for i, fam in enumerate(regime["optimizers"]):
             key = f"regimes.{name}.optimizers[{i}]"
             if ("lrs" in fam) == ("stability_fractions" in fam):
