@@ -1,6 +1,7 @@
 # hrta: regenerate the figures and the table of the HRTA paper.
 # `snakemake --cores all` runs the default profile (config.yaml); another profile
 # (`--configfile workflow/configs/<name>.yaml`) is applied over it.
+import sys
 from pathlib import Path
 
 import hrta.pipeline.config
@@ -26,6 +27,10 @@ config.update(_validated)
 hrta.pipeline.resources.check_memory(
     config
 )  # before any job: a config too big for the machine
+# Jobs run on this machine unless a cluster executor plans them (it sets --jobs).
+if workflow.resource_settings.nodes is None:
+    for _warning in hrta.pipeline.resources.check_machine(config):
+        print(f"hrta: warning: {_warning}", file=sys.stderr)
 
 
 # The report's landing page (snakemake --report results/report.html).

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import SCHEMA
-from hrta.pipeline import outputs, sizes
+from hrta.pipeline import outputs, resources, sizes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import jobs
 
@@ -150,3 +150,42 @@ def test_alias_bomb_and_huge_lists_are_refused_fast(ci_config):
     with pytest.raises(ConfigError, match=r"'x': nested more than 32 deep"):
         sizes.check_size({"x": nested})
     assert time.perf_counter() - start < 1.0
+
+
+def test_gpu_accelerator_without_a_gpu_is_refused(ci_config, monkeypatch):
+    config = validate(ci_config, SCHEMA)
+    config["training"]["accelerator"] = "gpu"
+    monkeypatch.setattr(resources.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(resources, "torch_build", lambda: {"cuda": None, "hip": None})
+    with pytest.raises(ConfigError, match=r"'training\.accelerator': gpu, but the installed torch is built without"):
+        resources.check_machine(config)
+    monkeypatch.setattr(resources, "torch_build", lambda: {"cuda": "12.4", "hip": None})
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    with pytest.raises(ConfigError, match="CUDA_VISIBLE_DEVICES"):
+        resources.check_machine(config)
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    monkeypatch.setattr(resources.glob, "glob", lambda pattern: ["/dev/nvidia0"] if "nvidia[" in pattern else [])
+    assert resources.check_machine(config) == []
+    config["training"]["accelerator"] = "auto"  # falls back to the CPU: fine anywhere
+    monkeypatch.setattr(resources, "torch_build", lambda: {})
+    assert resources.check_machine(config) == []
+
+
+def test_this_torch_build_is_read_without_importing_it():
+    import sys
+
+    build = resources.torch_build()
+    assert set(build) == {"cuda", "hip"}
+    if "torch" in sys.modules:  # the test session imported it: compare
+        import torch
+
+        assert build["cuda"] == torch.version.cuda
+
+
+def test_threads_above_the_cores_are_warned(ci_config, monkeypatch):
+    config = validate(ci_config, SCHEMA)
+    monkeypatch.setattr(resources, "cores", lambda: 2)
+    assert resources.check_machine(config) == []
+    config["training"]["threads"] = 1000
+    (warning,) = resources.check_machine(config)
+    assert "'training.threads': 1000 torch threads per job, above this machine's 2 cores" in warning

@@ -10,7 +10,8 @@ import time
 import pytest
 import yaml
 
-from conftest import CI_PROFILE, ROOT
+from conftest import CI_PROFILE, ROOT, write_profile
+from hrta.pipeline.resources import gpu_absent
 
 pytestmark = pytest.mark.slow
 CI_TEXT = CI_PROFILE.read_text()
@@ -84,6 +85,24 @@ def test_huge_input_refused_in_under_5_s_with_the_key(tmp_path, ci_config, kind)
     assert proc.returncode != 0 and message in said, said[-3000:]
     assert seconds < 5, f"{seconds:.1f} s"
     assert not (tmp_path / "results").exists()
+
+
+def test_gpu_accelerator_without_a_gpu_is_refused_in_the_dry_run(tmp_path, ci_config):
+    if gpu_absent() is None:
+        pytest.skip("this machine may have a GPU")
+    ci_config["training"]["accelerator"] = "gpu"
+    profile = write_profile(tmp_path / "gpu.yaml", ci_config)
+    proc, _ = _snakemake(tmp_path, profile, "-n")
+    assert proc.returncode != 0 and "config key 'training.accelerator': gpu, but" in proc.stdout + proc.stderr
+    planned, _ = _snakemake(tmp_path, profile, "-n", "--jobs", "10")  # planned for a cluster: checked on its nodes
+    assert planned.returncode == 0, planned.stderr[-2000:]
+
+
+def test_threads_above_the_cores_are_warned(tmp_path, ci_config):
+    ci_config["training"]["threads"] = 1000
+    proc, _ = _snakemake(tmp_path, write_profile(tmp_path / "threads.yaml", ci_config), "-n")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "hrta: warning: config key 'training.threads': 1000 torch threads per job, above" in proc.stderr
 
 
 def test_duplicate_key_in_config_yaml_itself(tmp_path):
