@@ -65,7 +65,7 @@ def test_theory_outputs(ci_run):
 
 
 def test_results_match_committed_reference(ci_run):
-    report = check(ci_run / "results" / "aggregate", REFERENCE)
+    report = check(ci_run / "results", REFERENCE)
     assert not report, "\n".join(report)
 
 
