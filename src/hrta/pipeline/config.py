@@ -52,8 +52,9 @@ def validate(config: dict, schema_path) -> dict:
     errors = sorted(validator.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         err = _closest(jsonschema.exceptions.best_match(errors))
-        raise ConfigError(f"config key '{_key(err.absolute_path)}': {err.message}"
-                          f" (expected: {_expected(err)})")
+        message = (f"{len(err.instance):,} items, above the limit of {err.validator_value:,}"
+                   if err.validator == "maxItems" else err.message)  # not the whole list
+        raise ConfigError(f"config key '{_key(err.absolute_path)}': {message} (expected: {_expected(err)})")
     for group in ("experiments", "real_data"):
         for name, exp in config[group].items():
             if group == "experiments":
