@@ -23,6 +23,11 @@ def _methods(cfg):
     return _exp(cfg)["methods"]
 
 
+def _third(name):
+    """A third method of sin1d, HRTA 1.5→1, named ``name``."""
+    return {"name": name, "schedule": [{"s": 1.5, "epochs": 100}, {"s": 1.0, "epochs": 100}]}
+
+
 def _set(path_fn, value):
     def mutate(cfg):
         path_fn(cfg, value)
@@ -54,19 +59,19 @@ BAD = {
                                "experiments.sin1d.optimizers[0].lr"),
     "infinite decay factor": (lambda c: _exp(c)["optimizers"][0]["decay"].update(gamma=float("-inf")),
                               "experiments.sin1d.optimizers[0].decay.gamma"),
-    # issue 35: names that escape or collide
-    "method named ..": (lambda c: _methods(c)[1].update(name=".."), "experiments.sin1d.methods[1].name"),
+    # issue 35: names that escape or collide (a third method, which the architectures do not select)
+    "method named ..": (lambda c: _methods(c).append(_third("..")), "experiments.sin1d.methods[2].name"),
     "method named . with job_per method": (
-        lambda c: (_methods(c)[1].update(name="."), c["training"].update(job_per=["optimizer", "method", "width"])),
-        "experiments.sin1d.methods[1].name"),
+        lambda c: (_methods(c).append(_third(".")), c["training"].update(job_per=["optimizer", "method", "width"])),
+        "experiments.sin1d.methods[2].name"),
     "method named .. in two experiments": (
-        lambda c: (_methods(c)[1].update(name=".."), c["experiments"]["sin3d"]["methods"][1].update(name=".."),
+        lambda c: (_methods(c).append(_third("..")), c["experiments"]["sin3d"]["methods"][1].update(name=".."),
                    c["training"].update(job_per=["method", "width"])), "experiments.sin3d.methods[1].name"),
-    "method with a slash": (lambda c: _methods(c)[1].update(name="a/b"), "experiments.sin1d.methods[1].name"),
-    "method with a leading dot": (lambda c: _methods(c)[1].update(name=".hidden"),
-                                  "experiments.sin1d.methods[1].name"),
-    "method set method named ..": (lambda c: c["method_sets"]["paper"][1].update(name=".."),
-                                   "method_sets.paper[1].name"),
+    "method with a slash": (lambda c: _methods(c).append(_third("a/b")), "experiments.sin1d.methods[2].name"),
+    "method with a leading dot": (lambda c: _methods(c).append(_third(".hidden")),
+                                  "experiments.sin1d.methods[2].name"),
+    "method set method named ..": (lambda c: c["method_sets"]["paper"][4].update(name=".."),
+                                   "method_sets.paper[4].name"),
     "optimizer named ..": (lambda c: _exp(c)["optimizers"][0].update(name=".."),
                            "experiments.sin1d.optimizers[0].name"),
     "real-data method named ..": (lambda c: c["real_data"]["digits"]["methods"][1].update(name=".."),
@@ -89,7 +94,7 @@ BAD = {
         {"name": "short", "schedule": [{"s": 0.5, "epochs": 10}]}), "real_data.digits.methods[3].schedule"),
     "two baselines": (lambda c: _methods(c).append({"name": "relu2", "schedule": [{"s": 1.0, "epochs": 200}]}),
                       "experiments.sin1d.methods"),
-    "no baseline": (lambda c: _methods(c).pop(0), "experiments.sin1d.methods"),
+    "no baseline": (lambda c: (_methods(c).pop(0), c.update(architectures={})), "experiments.sin1d.methods"),
     "baseline in two stages": (lambda c: _methods(c)[0].update(
         schedule=[{"s": 1.0, "epochs": 100}, {"s": 1.0, "epochs": 100}]), "experiments.sin1d.methods[0]"),
     "real data without a baseline": (lambda c: c["real_data"]["digits"]["methods"].pop(0),
