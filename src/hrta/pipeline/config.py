@@ -25,9 +25,6 @@ METRICS = ("loss", "test_error")  # what a figure row can show (history variable
 THEORY_FIGURES = ("theorem1", "linearised", "kernel_limit")  # figure stems of the theory rules
 
 
-_key = key_of
-
-
 def _with_defaults(validator_class):
     """A validator that fills in schema defaults (the jsonschema FAQ recipe)."""
     validate_properties = validator_class.VALIDATORS["properties"]
@@ -54,7 +51,7 @@ def validate(config: dict, schema_path) -> dict:
         err = _closest(jsonschema.exceptions.best_match(errors))
         message = (f"{len(err.instance):,} items, above the limit of {err.validator_value:,}"
                    if err.validator == "maxItems" else err.message)  # not the whole list
-        raise ConfigError(f"config key '{_key(err.absolute_path)}': {message} (expected: {_expected(err)})")
+        raise ConfigError(f"config key '{key_of(err.absolute_path)}': {message} (expected: {_expected(err)})")
     for group in ("experiments", "real_data"):
         for name, exp in config[group].items():
             if group == "experiments":
@@ -100,7 +97,7 @@ def check_finite(value, path=()) -> None:
         for i, sub in enumerate(value):
             check_finite(sub, (*path, i))
     elif isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"config key '{_key(path)}': {value} is not a finite number"
+        raise ConfigError(f"config key '{key_of(path)}': {value} is not a finite number"
                           " (expected: a finite number)")
 
 
@@ -156,7 +153,7 @@ def check_ordered(value, path=()) -> None:
             if isinstance(name, str) and name.endswith("_min") and name[:-4] + "_max" in value:
                 low, high = value[name], value[name[:-4] + "_max"]
                 if isinstance(low, (int, float)) and isinstance(high, (int, float)) and not low < high:
-                    raise ConfigError(f"config key '{_key((*path, name[:-4] + '_max'))}': {high} is not above"
+                    raise ConfigError(f"config key '{key_of((*path, name[:-4] + '_max'))}': {high} is not above"
                                       f" {name} {low} (expected: {name} < {name[:-4]}_max)")
         for name, sub in value.items():
             check_ordered(sub, (*path, name))
