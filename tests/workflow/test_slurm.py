@@ -148,7 +148,7 @@ def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
     config = hrta.pipeline.config.load(config_file, SCHEMA, ROOT / "config.yaml")
     grid = hrta.pipeline.grid.jobs(config)
     limit = config["training"]["population_mb"]
-    assert all(len(group) == 2 for group in grid.values())  # two seeds per job
+    assert all(len(group) == 4 for group in grid.values())  # two methods x two seeds per job
     jobs, done = train_jobs(slurm_dir), completed_jobs(cluster)
     assert len(jobs) == len(grid), "one SLURM job per training job"
     host = subprocess.run(["hostname", "-s"], capture_output=True, text=True).stdout.strip()
