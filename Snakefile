@@ -1,14 +1,23 @@
 # hrta: regenerate the figures and the table of the HRTA paper.
 # `snakemake --cores all` runs the default profile (config.yaml); another profile
 # (`--configfile workflow/configs/<name>.yaml`) is applied over it.
+import sys
 from pathlib import Path
 
 import hrta.pipeline.config
 import hrta.pipeline.resources
+import hrta.pipeline.sizes
+import hrta.pipeline.yamlfile
 
 HERE = Path(
     workflow.current_basedir
 )  # this workflow's own files, wherever it runs from
+# Snakemake has read the --configfile profiles already, keeping the last of two equal keys
+# and running YAML templates: each is read again strictly, and refused before any job
+# (after the size check, which names the key of a huge list).
+hrta.pipeline.sizes.check_size(config)
+for _profile in workflow.overwrite_configfiles:
+    hrta.pipeline.yamlfile.read(_profile)
 _validated = hrta.pipeline.config.validate(
     hrta.pipeline.config.in_force(HERE / "config.yaml", config),
     HERE / "workflow/schemas/config.schema.yaml",
@@ -18,6 +27,10 @@ config.update(_validated)
 hrta.pipeline.resources.check_memory(
     config
 )  # before any job: a config too big for the machine
+# Jobs run on this machine unless a cluster executor plans them (it sets --jobs).
+if workflow.resource_settings.nodes is None:
+    for _warning in hrta.pipeline.resources.check_machine(config):
+        print(f"hrta: warning: {_warning}", file=sys.stderr)
 
 
 # The report's landing page (snakemake --report results/report.html).

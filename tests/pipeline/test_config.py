@@ -23,6 +23,11 @@ def _methods(cfg):
     return _exp(cfg)["methods"]
 
 
+def _third(name):
+    """A third method of sin1d, HRTA 1.5→1, named ``name``."""
+    return {"name": name, "schedule": [{"s": 1.5, "epochs": 100}, {"s": 1.0, "epochs": 100}]}
+
+
 def _set(path_fn, value):
     def mutate(cfg):
         path_fn(cfg, value)
@@ -54,6 +59,63 @@ BAD = {
                                "experiments.sin1d.optimizers[0].lr"),
     "infinite decay factor": (lambda c: _exp(c)["optimizers"][0]["decay"].update(gamma=float("-inf")),
                               "experiments.sin1d.optimizers[0].decay.gamma"),
+    # issue 35: names that escape or collide (a third method, which the architectures do not select)
+    "method named ..": (lambda c: _methods(c).append(_third("..")), "experiments.sin1d.methods[2].name"),
+    "method named . with job_per method": (
+        lambda c: (_methods(c).append(_third(".")), c["training"].update(job_per=["optimizer", "method", "width"])),
+        "experiments.sin1d.methods[2].name"),
+    "method named .. in two experiments": (
+        lambda c: (_methods(c).append(_third("..")), c["experiments"]["sin3d"]["methods"][1].update(name=".."),
+                   c["training"].update(job_per=["method", "width"])), "experiments.sin3d.methods[1].name"),
+    "method with a slash": (lambda c: _methods(c).append(_third("a/b")), "experiments.sin1d.methods[2].name"),
+    "method with a leading dot": (lambda c: _methods(c).append(_third(".hidden")),
+                                  "experiments.sin1d.methods[2].name"),
+    "method set method named ..": (lambda c: c["method_sets"]["paper"][4].update(name=".."),
+                                   "method_sets.paper[4].name"),
+    "optimizer named ..": (lambda c: _exp(c)["optimizers"][0].update(name=".."),
+                           "experiments.sin1d.optimizers[0].name"),
+    "real-data method named ..": (lambda c: c["real_data"]["digits"]["methods"][1].update(name=".."),
+                                  "real_data.digits.methods[1].name"),
+    "experiment named ..": (lambda c: c["experiments"].update({"..": c["experiments"].pop("poisson")}),
+                            "experiments"),
+    "experiment writing theory.beyond's spectra": (
+        lambda c: c["experiments"].update(beyond=c["experiments"].pop("poisson")), "theory.beyond"),
+    "figure named architectures": (lambda c: _exp(c).update(figures=[{"name": "architectures"}]),
+                                   "experiments.sin1d.figures[0].name"),
+    "experiment named as a regime map's": (
+        lambda c: c["experiments"].update(sin1d_regime=copy.deepcopy(c["experiments"]["poisson"])),
+        "regimes.sin1d"),
+    "names equal but for case": (lambda c: c["experiments"].update(SIN3D={
+        **copy.deepcopy(c["experiments"]["sin3d"]), "figures": [{"name": "fig3_upper"}]}), "experiments.SIN3D"),
+    # issue 35: configs that mean one thing
+    "unequal epochs": (lambda c: _methods(c)[1]["schedule"][1].update(epochs=50),
+                       "experiments.sin1d.methods[1].schedule"),
+    "unequal epochs, real data": (lambda c: c["real_data"]["digits"]["methods"].append(
+        {"name": "short", "schedule": [{"s": 0.5, "epochs": 10}]}), "real_data.digits.methods[3].schedule"),
+    "two baselines": (lambda c: _methods(c).append({"name": "relu2", "schedule": [{"s": 1.0, "epochs": 200}]}),
+                      "experiments.sin1d.methods"),
+    "no baseline": (lambda c: (_methods(c).pop(0), c.update(architectures={})), "experiments.sin1d.methods"),
+    "baseline in two stages": (lambda c: _methods(c)[0].update(
+        schedule=[{"s": 1.0, "epochs": 100}, {"s": 1.0, "epochs": 100}]), "experiments.sin1d.methods[0]"),
+    "real data without a baseline": (lambda c: c["real_data"]["digits"]["methods"].pop(0),
+                                     "real_data.digits.methods"),
+    "architectures without the baseline": (
+        lambda c: c["architectures"]["sin1d"].update(methods=["hrta_0.5-1", "hrta_1-1.5"]),
+        "architectures.sin1d.methods"),
+    "regime control at s = 1": (lambda c: c["regimes"]["sin1d"].update(control_s=1.0), "regimes.sin1d.control_s"),
+    "regime schedule s = 1 throughout": (lambda c: c["regimes"]["sin1d"]["schedules"].append([1.0, 1.0]),
+                                         "regimes.sin1d.schedules[2]"),
+    "beyond s_min above s_max": (lambda c: c["theory"]["beyond"].update(s_min=1.9, s_max=0.1),
+                                 "theory.beyond.s_max"),
+    "theory s_min equal to s_max": (lambda c: c["theory"].update(s_min=1.0, s_max=1.0), "theory.s_max"),
+    # issue 35: sizes, checked before expansion
+    "10^4 + 1 items in a list": (lambda c: _exp(c).update(seeds=list(range(10_001))), "experiments.sin1d.seeds"),
+    "2000 seeds": (lambda c: _exp(c).update(seeds=list(range(2000))), "experiments.sin1d.seeds"),
+    "200 widths": (lambda c: _exp(c).update(widths=list(range(1, 201))), "experiments.sin1d.widths"),
+    "10^9 test points": (lambda c: _exp(c)["problem"].update(n_test=10**9), "experiments.sin1d.problem.n_test"),
+    "10^6 s points": (lambda c: c["theory"].update(s_points=10**6), "theory.s_points"),
+    "10^5 runs": (lambda c: _exp(c).update(seeds=list(range(1000)), widths=list(range(1, 31))),
+                  "experiments.sin1d"),
 }
 TOO_BIG = {  # valid configs that the memory check stops before any job (hrta.pipeline.resources)
     "width 10^12": (lambda c: _exp(c).update(widths=[20, 10**12]), "'experiments.sin1d.widths'"),

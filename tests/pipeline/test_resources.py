@@ -63,7 +63,7 @@ def test_train_rule_declares_gpu_when_accelerator_is_gpu(tmp_path):
     (tmp_path / "gpu.yaml").write_text(yaml.safe_dump(config))
     exp = next(iter(config["experiments"]))
     out = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", f"results/aggregate/{exp}.nc",
+        [sys.executable, "-m", "snakemake", "-n", "--jobs", "10", f"results/aggregate/{exp}.nc",  # as a cluster
          "-s", str(ROOT / "Snakefile"), "--directory", str(tmp_path / "run"),
          "--configfile", str(tmp_path / "gpu.yaml")],
         capture_output=True, text=True, check=True).stdout

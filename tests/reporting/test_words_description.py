@@ -12,3 +12,12 @@ def test_profile_commit_versions_and_the_config_folded():
     assert "a&lt;b:" in raw and "a<b" not in raw  # the config is escaped
     body = raw.split("\n\n", 1)[1]
     assert all(line.startswith("   ") for line in body.splitlines())  # every line inside the directive
+
+
+def test_the_baselines_are_stated():
+    relu = {"name": "relu", "schedule": [{"s": 1.0, "epochs": 10}]}
+    hrta = {"name": "hrta", "schedule": [{"s": 0.5, "epochs": 5}, {"s": 1.0, "epochs": 5}]}
+    config = {"experiments": {"sin1d": {"methods": [hrta, relu]}}, "real_data": {"digits": {"methods": [relu]}}}
+    text = provenance_rst("ci.yaml", config, {}, "abc")
+    assert ("Baselines (s = 1 throughout), which every other method is compared with: sin1d: ``relu``,"
+            " digits: ``relu``.") in text.split("\n\n")[1]

@@ -66,16 +66,16 @@ def cluster():
 
 
 def sliced_ci_config(path: Path, job_per: list[str]) -> Path:
-    """The CI profile cut to one method and width and two seeds per experiment and optimizer
-    (the rest unchanged, the regime maps and other networks left out), its runs grouped into
-    jobs by ``job_per``."""
+    """The CI profile cut to the baseline and one HRTA method, one width and two seeds per
+    experiment and optimizer (the rest unchanged, the regime maps and other networks left
+    out), its runs grouped into jobs by ``job_per``."""
     config = hrta.pipeline.config.in_force(ROOT / "config.yaml", yaml.safe_load(CI_CONFIG.read_text()))
     config["regimes"], config["architectures"] = {}, {}
     config["training"]["job_per"] = job_per
     for name, exp in config["experiments"].items():
         hrta.pipeline.methods.explicit(exp, config["method_sets"], f"experiments.{name}")
         exp["widths"], exp["seeds"] = [max(exp["widths"])], exp["seeds"][:2]
-        exp["methods"] = exp["methods"][-1:]
+        exp["methods"] = [exp["methods"][0], exp["methods"][-1]]  # the baseline (first) and HRTA
     return write_profile(path, config)
 
 
@@ -148,7 +148,7 @@ def test_ci_profile_on_slurm_matches_local_run(cluster, tmp_path):
     config = hrta.pipeline.config.load(config_file, SCHEMA, ROOT / "config.yaml")
     grid = hrta.pipeline.grid.jobs(config)
     limit = config["training"]["population_mb"]
-    assert all(len(group) == 2 for group in grid.values())  # two seeds per job
+    assert all(len(group) == 4 for group in grid.values())  # two methods x two seeds per job
     jobs, done = train_jobs(slurm_dir), completed_jobs(cluster)
     assert len(jobs) == len(grid), "one SLURM job per training job"
     host = subprocess.run(["hostname", "-s"], capture_output=True, text=True).stdout.strip()

@@ -65,7 +65,7 @@ def test_theory_outputs(ci_run):
 
 
 def test_results_match_committed_reference(ci_run):
-    report = check(ci_run / "results" / "aggregate", REFERENCE)
+    report = check(ci_run / "results", REFERENCE)
     assert not report, "\n".join(report)
 
 
@@ -147,8 +147,9 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
                            "--lint"], capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
-        dry = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),
-                              "-d", str(tmp_path), "--configfile", str(profile), "-n", "--quiet"],
+        dry = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),  # --jobs: planned
+                              "-d", str(tmp_path), "--configfile", str(profile), "-n", "--quiet",  # as for a
+                              "--jobs", "10"],  # cluster (the GPU profiles' accelerator is checked on its nodes)
                              capture_output=True, text=True, timeout=300)
         assert dry.returncode == 0, f"{profile}: {dry.stderr[-2000:]}"
     report = ci_run / "report.html"
@@ -215,3 +216,41 @@ def test_scripts_by_hand_write_what_their_rules_wrote(ci_run, tmp_path):
                           "job=nope", "--configfile", str(CI_PROFILE), "--directory", str(ci_run)],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode != 0 and "job 'nope': not a training job of experiment 'sin1d'" in bad.stderr
+
+
+def test_corrupt_run_files_are_caught_and_the_cure_restores_the_numbers(ci_run, tmp_path):
+    """A run file truncated after the run (its time changes: the rerun plans the aggregate,
+    not the training): the aggregate refuses it, naming the file and the cure, and
+    --forcerun of the file rebuilds the uninterrupted numbers. The same file altered in a
+    plausible way with its old time kept: nothing is rerun, but `hrta.pipeline.files verify`
+    names it, and any job reading it refuses it."""
+    work = tmp_path / "work"
+    shutil.copytree(ci_run, work, symlinks=True)
+    rel = "results/runs/sin1d/adam/m20.nc"
+    run_file = work / rel
+    data = run_file.read_bytes()
+    run_file.write_bytes(data[: len(data) // 2])
+    proc = snakemake(work, "--cores", "2", check_rc=False)
+    said = proc.stdout + proc.stderr + (work / "results/logs/aggregate/sin1d.log").read_text()
+    assert proc.returncode != 0, said[-3000:]
+    assert f"result file '{rel}': unreadable, damaged or incomplete" in said, said[-3000:]
+    assert f"`snakemake --forcerun {rel}`" in said
+    snakemake(work, "--cores", "2", "--forcerun", rel)
+    for path in _aggregates(ci_run):
+        with xr.open_dataset(path) as a, xr.open_dataset(work / "results" / "aggregate" / path.name) as b:
+            xr.testing.assert_identical(a.load(), b.load())
+
+    import netCDF4
+
+    stat = run_file.stat()
+    with netCDF4.Dataset(run_file, "r+") as nc:
+        nc["loss"][0, 0, 0, 0, -1] = 0.9 * nc["loss"][0, 0, 0, 0, -1]
+    os.utime(run_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert "Nothing to be done" in snakemake(work, "--cores", "2", "-n").stdout
+    verify = subprocess.run([sys.executable, "-m", "hrta.pipeline.files", "verify", "results"], cwd=work,
+                            capture_output=True, text=True, timeout=300)
+    assert verify.returncode == 1
+    assert verify.stdout.startswith(f"result file '{rel}': its contents changed after it was written")
+    proc = snakemake(work, "--cores", "2", "--forcerun", "results/aggregate/sin1d.nc", check_rc=False)
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and f"result file '{rel}': its contents changed after it was written" in said

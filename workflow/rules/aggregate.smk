@@ -9,5 +9,6 @@ rule aggregate:
         "../../environment.yml"
     params:
         experiment=experiment_config,
+        runs=lambda wc: grid.recorded_runs(JOBS, wc.experiment),
     script:
         "../scripts/aggregate.py"

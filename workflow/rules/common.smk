@@ -2,6 +2,8 @@
 # patterns, all from hrta.pipeline.grid (the one place they are built; scripts run by hand
 # get them through their rule).
 
+import re
+
 import hrta.pipeline.architectures
 import hrta.pipeline.grid as grid
 import hrta.pipeline.regimes
@@ -19,10 +21,15 @@ ARCHITECTURES = hrta.pipeline.architectures.generated(
 )  # other bases and depths (C3, C4)
 
 
+def one_of(names):
+    """A wildcard constraint matching exactly these names (a '.' in a name is no regex)."""
+    return "|".join(re.escape(name) for name in names) or "^$"
+
+
 wildcard_constraints:
-    experiment="|".join(config["experiments"]),
-    job="[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*",
-    figure="|".join(FIGURES),
+    experiment=one_of(config["experiments"]),
+    job="[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*",
+    figure=one_of(FIGURES),
 
 
 def job_runs(wc):

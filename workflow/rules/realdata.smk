@@ -16,7 +16,7 @@ rule real_data:
     benchmark:
         "results/benchmarks/real_data/{dataset}.tsv"
     wildcard_constraints:
-        dataset="|".join(REAL_DATA) or "^$",
+        dataset=one_of(REAL_DATA),
     conda:
         "../../environment.yml"
     threads: config["training"]["threads"]
@@ -49,7 +49,7 @@ rule real_data_figure:
     log:
         "results/logs/figures/{dataset}.log",
     wildcard_constraints:
-        dataset="|".join(REAL_DATA) or "^$",
+        dataset=one_of(REAL_DATA),
     conda:
         "../../environment.yml"
     threads: 1

@@ -16,7 +16,7 @@ rule regime_map:
     log:
         "results/logs/regime/{regime}.log",
     wildcard_constraints:
-        regime="|".join(REGIMES) or "^$",
+        regime=one_of(REGIMES),
     conda:
         "../../environment.yml"
     params:
@@ -43,7 +43,7 @@ rule regime_figure:
     log:
         "results/logs/figures/regime_{regime}.log",
     wildcard_constraints:
-        regime="|".join(REGIMES) or "^$",
+        regime=one_of(REGIMES),
     conda:
         "../../environment.yml"
     script:

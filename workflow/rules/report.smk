@@ -36,7 +36,7 @@ rule markdown_html:
     log:
         "results/logs/report/{page}.log",
     wildcard_constraints:
-        page="|".join(PAGES),
+        page=one_of(PAGES),
     conda:
         "../../environment.yml"
     params:

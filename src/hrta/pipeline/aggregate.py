@@ -1,7 +1,11 @@
-"""Gather run histories into datasets with dims (optimizer, method, width, seed, ...)."""
+"""Gather run histories into datasets with dims (optimizer, method, width, seed, ...), and
+check that a training job's file holds the runs of the config in force."""
+
+import json
 
 import xarray as xr
 
+from hrta.pipeline.files import ResultFileError, cure, recorded_config
 from hrta.pipeline.grid import RUN_DIMS
 
 # The coordinates a run history records about its method (hrta.training.run.method_facts):
@@ -32,3 +36,44 @@ def combine(pieces: list[xr.Dataset]) -> xr.Dataset:
             out[name] = out[name].fillna(fill).astype("int64")
     return out.assign_coords(stage_start=out["stage_start"].fillna(-1).astype("int64"),
                              is_baseline=out["is_baseline"].astype(bool))
+
+
+def _key(run: dict) -> tuple:
+    return run["optimizer"]["name"], run["method"], run["width"], run["seed"]
+
+
+def _same(recorded: dict, expected: dict) -> str | None:
+    """The first field of a recorded run that differs from the run in force; a learning rate
+    the train job computed from a stability fraction is compared as that fraction."""
+    for field in sorted(expected):
+        want, have = expected[field], recorded.get(field)
+        if field == "optimizer" and want.get("lr") is None and isinstance(have, dict):
+            have, want = ({k: v for k, v in d.items() if k != "lr"} for d in (have, want))
+        if have != want:
+            return f"{field} recorded {have!r}, in force {want!r}"
+    return None
+
+
+def check_runs(ds: xr.Dataset, path, expected: list[dict]) -> None:
+    """ResultFileError if a training job's file does not hold exactly the runs of the config
+    in force (Run.as_dict, as the train job recorded them) on its run dims."""
+    recorded = {_key(run): run for run in recorded_config(ds, path).get("runs", [])}
+    wanted = {_key(run): json.loads(json.dumps(run)) for run in expected}
+    problem = None
+    if set(recorded) != set(wanted):
+        missing, extra = sorted(set(wanted) - set(recorded)), sorted(set(recorded) - set(wanted))
+        problem = (f"runs {missing[:3]} of the config in force are missing" if missing else
+                   f"it holds runs {extra[:3]} that the config in force does not have")
+    else:
+        for key, run in wanted.items():
+            differs = _same(recorded[key], run)
+            if differs:
+                problem = f"run {key}: {differs}"
+                break
+    labels = {d: sorted({k[i] for k in wanted}) for i, d in enumerate(RUN_DIMS)}
+    for dim, values in labels.items():
+        if problem is None and sorted(ds[dim].values.tolist()) != values:
+            problem = f"{dim} {sorted(ds[dim].values.tolist())} on the file, {values} in force"
+    if problem:
+        raise ResultFileError(f"result file '{path}': inconsistent with the config in force ({problem}); it was"
+                              f" written under another config or altered; {cure(path)}")

@@ -86,6 +86,12 @@ def job_runs(all_jobs: dict, experiment: str, job: str, per: list) -> list[Run]:
     return all_jobs[experiment, job]
 
 
+def recorded_runs(all_jobs: dict, experiment: str) -> list[list[dict]]:
+    """What each training job of an experiment records about its runs (Run.as_dict), in the
+    order of ``job_paths(all_jobs, 'runs', experiment)``: the aggregate checks its inputs by it."""
+    return [[run.as_dict() for run in runs] for (exp, _), runs in all_jobs.items() if exp == experiment]
+
+
 def job_paths(all_jobs: dict, kind: str, experiment: str | None = None) -> list[str]:
     """The ``PATHS[kind]`` file of every training job (of one experiment, if given)."""
     return [PATHS[kind].format(experiment=exp, job=job) for exp, job in all_jobs if experiment in (None, exp)]

@@ -7,8 +7,13 @@ time limit kills the job, a too-long one only waits longer in the queue. They ne
 results; override them per rule with ``--set-resources train:runtime=...``.
 """
 
+import glob
+import importlib.util
 import math
 import os
+import platform
+import re
+from pathlib import Path
 
 from hrta.model.run import Run
 from hrta.pipeline import grid
@@ -96,3 +101,58 @@ def runtime_min(runs: list[Run], limit_mb: int) -> int:
 def gpus(runs: list[Run]) -> int:
     """GPUs to request: one when training.accelerator is gpu; none for cpu and auto."""
     return int(runs[0].numerics.accelerator == "gpu")
+
+
+def torch_build() -> dict:
+    """torch's build as its version file states it ({'cuda': '12.4' or None, 'hip': ...}),
+    read as text: importing torch would cost the workflow's start a second or more."""
+    spec = importlib.util.find_spec("torch")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    try:
+        text = (Path(folders[0]) / "version.py").read_text()
+    except (IndexError, OSError):
+        return {}
+    found = {key: re.search(rf"^{key}(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", text, re.M) for key in ("cuda", "hip")}
+    return {key: (m.group(1) if m else None) for key, m in found.items()}
+
+
+def gpu_absent() -> str | None:
+    """Why Lightning's accelerator 'gpu' would find no GPU on this machine, or None when it
+    may find one: a CUDA (or ROCm) build of torch with a device file of the driver, or
+    Apple's MPS. Imports no torch; a device the driver cannot use is not detected."""
+    if platform.system() == "Darwin" and platform.machine() == "arm64":
+        return None  # MPS
+    build = torch_build()
+    if not build.get("cuda") and not build.get("hip"):
+        return "the installed torch is built without CUDA (a CPU build)"
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES", os.environ.get("HIP_VISIBLE_DEVICES"))
+    if visible is not None and visible.strip() in ("", "-1"):
+        return f"CUDA_VISIBLE_DEVICES={visible!r} hides every device"
+    devices = glob.glob("/dev/nvidia[0-9]*") + glob.glob("/proc/driver/nvidia/gpus/*") + (
+        glob.glob("/dev/kfd") if build.get("hip") else [])
+    return None if devices else "no GPU device (/dev/nvidia*, /dev/kfd) on this machine"
+
+
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def check_machine(config: dict) -> list[str]:
+    """For jobs that run on this machine: ConfigError if training.accelerator is gpu and
+    there is no GPU; warnings (returned) for more torch threads per job than cores."""
+    training = config["training"]
+    if training["accelerator"] == "gpu":
+        why = gpu_absent()
+        if why:
+            raise ConfigError(f"config key 'training.accelerator': gpu, but {why}; every training job would fail"
+                              " (expected: cpu or auto here, or a GPU node; a cluster plans its jobs elsewhere:"
+                              " --workflow-profile workflow/profiles/slurm, or --jobs N with a dry run)")
+    have = cores()
+    if training["threads"] > have:
+        return [f"config key 'training.threads': {training['threads']} torch threads per job, above this"
+                f" machine's {have} cores: jobs would compete for them (the numbers do not change)"]
+    return []

@@ -24,6 +24,9 @@ def load(path, key: str | None = None) -> dict:
     where = (f"config key '{key}': " if key else "") + f"proof file '{path}'"
     try:
         raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ProofGraphError(f"{where}: no such file (expected: a proof file, its path relative to the"
+                              " checkout)") from None
     except (OSError, yaml.YAMLError) as err:
         raise ProofGraphError(f"{where}: cannot be read as YAML ({err})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("results"), dict) or not raw["results"]:

@@ -9,10 +9,17 @@ import yaml
 
 
 def provenance_rst(profile: str, config: dict, versions: dict, commit: str) -> str:
-    """reStructuredText: the profile and commit, the versions in one line, the config folded."""
+    """reStructuredText: the profile and commit, the versions in one line, each experiment's
+    baseline (the method every other is compared with), the config folded."""
     packages = ", ".join(f"{name} {version}" for name, version in versions.items())
+    blocks = {**config.get("experiments", {}), **config.get("real_data", {})}
+    baselines = [f"{name}: ``{method['name']}``" for name, block in blocks.items()
+                 for method in block.get("methods", []) if isinstance(method, dict) and method.get("schedule")
+                 and all(stage["s"] == 1.0 for stage in method["schedule"])]
+    stated = (f"Baselines (s = 1 throughout), which every other method is compared with: {', '.join(baselines)}.\n\n"
+              if baselines else "")
     config_yaml = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
     folded = (f"<details><summary>The config in force (the profile validated, defaults filled in)</summary>"
               f"<pre>{html.escape(config_yaml)}</pre></details>")
-    return (f"Made by the profile ``{profile}`` at git commit ``{commit}``, with {packages}.\n\n"
+    return (f"Made by the profile ``{profile}`` at git commit ``{commit}``, with {packages}.\n\n{stated}"
             f".. raw:: html\n\n   {folded.replace(chr(10), chr(10) + '   ')}\n")
