@@ -46,6 +46,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/architectures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/costs.smk"
+include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/theory.smk"
 include: "workflow/rules/theory_beyond.smk"
@@ -81,5 +82,6 @@ rule all:
         BEYOND_OUTPUTS,
         REGIME_OUTPUTS,
         REPORT_OUTPUTS,
+        DYNAMICS_OUTPUTS,
         REAL_DATA_OUTPUTS,
         ARCHITECTURE_OUTPUTS,

@@ -9,5 +9,6 @@ rule aggregate:
         "../../environment.yml"
     params:
         experiment=experiment_config,
+        allow_gaps=config["aggregate"]["allow_gaps"],
     script:
         "../scripts/aggregate.py"

@@ -5,18 +5,16 @@ By hand: python workflow/scripts/aggregate.py experiment=sin1d [--configfile FIL
 """
 
 from hrta.pipeline import scripts
-from hrta.pipeline.aggregate import combine
+from hrta.pipeline.aggregate import combine, complete
 from hrta.pipeline.files import read_netcdf, write_netcdf
 from hrta.pipeline.provenance import stamp
 
 
-def main(paths: list[str], experiment: dict, out: str) -> None:
-    agg = combine([read_netcdf(path) for path in paths])
-    agg = agg.sel({"optimizer": [o["name"] for o in experiment["optimizers"]],  # a dict: sel's
-                   "method": [m["name"] for m in experiment["methods"]]})  # own 'method' keyword
+def main(paths: list[str], experiment: dict, allow_gaps: bool, out: str) -> None:
+    agg = complete(combine([read_netcdf(path) for path in paths]), experiment, allow_gaps)
     write_netcdf(stamp(agg, experiment), out)
 
 
 snakemake = scripts.rule_context(globals(), "aggregate", __doc__)
 with scripts.logged(snakemake.log[0]):
-    main(list(snakemake.input), snakemake.params.experiment, snakemake.output[0])
+    main(list(snakemake.input), snakemake.params.experiment, snakemake.params.allow_gaps, snakemake.output[0])
