@@ -59,6 +59,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/architectures.smk"
 include: "workflow/rules/tables.smk"
 include: "workflow/rules/costs.smk"
+include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/theory.smk"
 include: "workflow/rules/theory_beyond.smk"
@@ -94,5 +95,6 @@ rule all:
         BEYOND_OUTPUTS,
         REGIME_OUTPUTS,
         REPORT_OUTPUTS,
+        DYNAMICS_OUTPUTS,
         REAL_DATA_OUTPUTS,
         ARCHITECTURE_OUTPUTS,

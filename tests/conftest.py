@@ -43,9 +43,10 @@ def workflow_copy(dest) -> Path:
 
 
 def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile"):
-    """Run the workflow on the CI profile in ``workdir`` with these extra arguments."""
+    """Run the workflow (its ``snakefile``) on its CI profile in ``workdir`` with these extra arguments."""
+    profile = Path(snakefile).parent / "workflow" / "configs" / "ci.yaml"
     cmd = [sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
-           "--configfile", str(CI_PROFILE), *args]
+           "--configfile", str(profile), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if check_rc and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")

@@ -135,10 +135,11 @@ def test_a_finished_run_moved_elsewhere_and_logging_changed_retrain_nothing(ci_r
     checkout = workflow_copy(tmp_path / "checkout")
     dry = snakemake(moved, "-n", snakefile=checkout / "Snakefile")
     assert "Nothing to be done" in dry.stdout + dry.stderr, (dry.stdout + dry.stderr)[-3000:]
-    quieter = tmp_path / "quieter.yaml"
-    quieter.write_text(CI_PROFILE.read_text().replace("log_every_s: 0.5", "log_every_s: 7"))
-    assert quieter.read_text() != CI_PROFILE.read_text()
-    dry = snakemake(moved, "-n", "--configfile", str(quieter), snakefile=checkout / "Snakefile")
+    profile = checkout / "workflow" / "configs" / "ci.yaml"
+    quieter = profile.read_text().replace("log_every_s: 0.5", "log_every_s: 7")
+    assert quieter != profile.read_text()
+    profile.write_text(quieter)
+    dry = snakemake(moved, "-n", snakefile=checkout / "Snakefile")
     assert "rule train:" not in dry.stdout, dry.stdout[-3000:]
 
 

@@ -10,5 +10,6 @@ rule aggregate:
     params:
         experiment=experiment_config,
         runs=lambda wc: grid.recorded_runs(JOBS, wc.experiment),
+        allow_gaps=config["aggregate"]["allow_gaps"],
     script:
         "../scripts/aggregate.py"

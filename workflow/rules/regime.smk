@@ -1,9 +1,17 @@
 # Regime maps (config key regimes): the generated experiment <name>_regime is trained and
-# aggregated like any other; its map, paired tests and heat-map figure are built here.
+# aggregated like any other; its map, paired tests and figures (a heat map per budget, the
+# verdict against the budget) are built here.
 
-REGIME_OUTPUTS = expand("results/regime/{regime}.nc", regime=REGIMES) + expand(
-    "results/figures/regime_{regime}.{ext}", regime=REGIMES, ext=["pdf", "png"]
-)
+REGIME_VIEWS = {  # map -> its figures' views: b<budget> per budget, and budget
+    name: [f"b{b}" for b in sorted(regime["budgets"])] + ["budget"]
+    for name, regime in config["regimes"].items()
+}
+REGIME_OUTPUTS = expand("results/regime/{regime}.nc", regime=REGIMES) + [
+    f"results/figures/regime_{name}_{view}.{ext}"
+    for name, views in REGIME_VIEWS.items()
+    for view in views
+    for ext in ("pdf", "png")
+]
 
 
 rule regime_map:
@@ -21,6 +29,7 @@ rule regime_map:
         "../../environment.yml"
     params:
         regime=lambda wc: config["regimes"][wc.regime],
+        reading=config["claims"],
     script:
         "../scripts/regime_map.py"
 
@@ -29,21 +38,27 @@ rule regime_figure:
     input:
         "results/regime/{regime}.nc",
     output:
-        pdf="results/figures/regime_{regime}.pdf",
+        pdf="results/figures/regime_{regime}_{view}.pdf",
         png=report(
-            "results/figures/regime_{regime}.png",
+            "results/figures/regime_{regime}_{view}.png",
             caption="../report/regime.rst",
             category="Regime maps",
             labels=lambda wc: report_labels.labels(
-                f"Regime map {wc.regime}",
+                f"Regime map {wc.regime}, "
+                + (
+                    "against the budget"
+                    if wc.view == "budget"
+                    else f"{wc.view[1:]} epochs"
+                ),
                 hrta.pipeline.regimes.experiment_name(wc.regime),
-                "where HRTA ends below ReLU: final-loss ratio over learning rate × switch point, paired tests",
+                "where HRTA ends below ReLU: ratio over learning rate × switch point, paired tests",
             ),
         ),
     log:
-        "results/logs/figures/regime_{regime}.log",
+        "results/logs/figures/regime_{regime}_{view}.log",
     wildcard_constraints:
         regime=one_of(REGIMES),
+        view="b[0-9]+|budget",
     conda:
         "../../environment.yml"
     script:

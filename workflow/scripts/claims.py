@@ -9,7 +9,8 @@ from pathlib import Path
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
 from hrta.reporting.facts import by_experiment
-from hrta.reporting.numbers import architectures, claims
+from hrta.reporting.numbers import architectures, claims, regime
+from hrta.reporting.numbers.paired import Reading
 from hrta.reporting.words.claims import markdown
 
 
@@ -17,15 +18,16 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes:
          kernel_limit: list[str], beyond: list[str], real_data: list[str], networks: list[str]) -> None:
     aggs = by_experiment(read_netcdf(path) for path in aggregates)
     real = by_experiment(read_netcdf(path) for path in real_data)
-    rep = claims.report(aggs, settings["alpha"], settings["min_pairs_wilcoxon"], json.loads(Path(theory).read_text()),
-                        real)
+    rep = claims.report(aggs, Reading(**settings), json.loads(Path(theory).read_text()), real)
     if networks:  # other bases and depths: C3, C4
         rep = architectures.add_to(rep, by_experiment(read_netcdf(path) for path in networks), aggs)
     maps = {Path(path).stem: read_netcdf(path) for path in regimes}
+    rep["maps"] = {name: regime.summary(ds) for name, ds in maps.items()}
     widths = read_netcdf(kernel_limit[0]) if kernel_limit else None
     beyond_verdict = json.loads(Path(beyond[0]).read_text()) if beyond else None
     write_text(claims.to_json(rep), f"{stem}.json")
-    write_text(markdown(rep, maps, widths, beyond_verdict), f"{stem}.md")
+    budgets = {name: [int(b) for b in ds["budget"].values] for name, ds in maps.items()}
+    write_text(markdown(rep, budgets, widths, beyond_verdict), f"{stem}.md")
 
 
 snakemake = scripts.rule_context(globals(), "claims", __doc__)

@@ -8,7 +8,7 @@ By hand: python workflow/scripts/real_data.py dataset=digits [--configfile FILE]
 import torch
 
 from hrta.pipeline import scripts
-from hrta.pipeline.aggregate import combine, with_run_dims
+from hrta.pipeline.aggregate import combine, complete, with_run_dims
 from hrta.pipeline.files import write_netcdf
 from hrta.pipeline.provenance import stamp
 from hrta.problems.bundled import load
@@ -20,8 +20,7 @@ def main(experiment: dict, runs: list, out: str) -> None:
     pieces = [with_run_dims({"optimizer": run.optimizer.name, "method": run.method, "width": run.width,
                              "seed": run.seed}, hist)
               for run, hist in zip(runs, train_runs(data, runs))]
-    agg = combine(pieces).sel({"optimizer": [o["name"] for o in experiment["optimizers"]],
-                               "method": [m["name"] for m in experiment["methods"]]})
+    agg = complete(combine(pieces), experiment)
     write_netcdf(stamp(agg, experiment, data_seed=experiment["data_seed"]), out)
 
 

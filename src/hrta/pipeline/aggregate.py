@@ -1,12 +1,15 @@
-"""Gather run histories into datasets with dims (optimizer, method, width, seed, ...), and
-check that a training job's file holds the runs of the config in force."""
+"""Gather run histories into datasets with dims (optimizer, method, width, seed, ...), every
+run marked as planned by the config and as trained (its history present), and check that a
+training job's file holds the runs of the config in force."""
 
 import json
 
+import numpy as np
 import xarray as xr
 
+from hrta.pipeline.errors import ConfigError
 from hrta.pipeline.files import ResultFileError, cure, recorded_config
-from hrta.pipeline.grid import RUN_DIMS
+from hrta.pipeline.grid import RUN_DIMS, seeds_at
 
 # The coordinates a run history records about its method (hrta.training.run.method_facts):
 # on the method dim here, the other facts (experiment, reference loss) stay scalar.
@@ -17,6 +20,8 @@ def with_run_dims(run: dict, history: xr.Dataset) -> xr.Dataset:
     """One run's history on length-1 run dims taken from ``run``, its method's facts on
     the method dim."""
     ds = history.expand_dims({d: [run[d]] for d in RUN_DIMS})
+    ds["trained"] = xr.ones_like(ds["diverged"], dtype=bool)
+    ds["trained"].attrs["long_name"] = "whether the run was trained (its history is present)"
     return ds.assign_coords({f: history[f].expand_dims(method=[run["method"]]) for f in METHOD_FACTS})
 
 
@@ -77,3 +82,37 @@ def check_runs(ds: xr.Dataset, path, expected: list[dict]) -> None:
     if problem:
         raise ResultFileError(f"result file '{path}': inconsistent with the config in force ({problem}); it was"
                               f" written under another config or altered; {cure(path)}")
+
+
+def planned(experiment: dict) -> xr.DataArray:
+    """Which runs the experiment's config asks for: every optimizer, method, width and seed,
+    but at a width of ``max_seeds`` only its first seeds."""
+    dims = {"optimizer": [o["name"] for o in experiment["optimizers"]],
+            "method": [m["name"] for m in experiment["methods"]],
+            "width": list(experiment["widths"]), "seed": list(experiment["seeds"])}
+    allowed = np.array([[seed in seeds_at(experiment, width) for seed in dims["seed"]] for width in dims["width"]])
+    shape = tuple(len(v) for v in dims.values())
+    out = xr.DataArray(np.broadcast_to(allowed, shape), dims=RUN_DIMS, coords=dims)
+    out.attrs["long_name"] = "whether the config asks for the run"
+    return out
+
+
+def complete(agg: xr.Dataset, experiment: dict, allow_gaps: bool = False) -> xr.Dataset:
+    """The aggregate on the experiment's whole grid in config order, with ``planned`` and
+    ``trained`` per run; a planned run that was not trained is refused (ConfigError naming
+    the runs and how to make them) unless ``allow_gaps`` (aggregate.allow_gaps)."""
+    want = planned(experiment)
+    agg = agg.reindex({d: want[d].values for d in RUN_DIMS})
+    agg["trained"] = agg["trained"].fillna(False).astype(bool) if "trained" in agg else xr.ones_like(want)
+    agg["diverged"] = agg["diverged"].fillna(0).astype("int64")
+    agg["diverged_epoch"] = agg["diverged_epoch"].fillna(-1).astype("int64")
+    missing = want & ~agg["trained"]
+    if bool(missing.any()) and not allow_gaps:
+        runs = missing.where(missing, drop=True).to_dataframe(name="m").reset_index()[list(RUN_DIMS)]
+        names = "; ".join(" ".join(f"{d}={v}" for d, v in row.items()) for row in runs.head(10).to_dict("records"))
+        raise ConfigError(f"experiment {experiment['experiment']!r}: {len(runs)} planned runs have no history in the"
+                          f" job files ({names}{'; ...' if len(runs) > 10 else ''}); rerun the train jobs that make"
+                          " them (snakemake --forcerun train), or set aggregate.allow_gaps: true to aggregate with"
+                          " gaps, shown as gaps")
+    agg["planned"] = want
+    return agg

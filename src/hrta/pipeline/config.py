@@ -232,6 +232,10 @@ def check_regimes(config: dict) -> None:
             if "stability_fractions" in fam and (fam["family"] != "gd" or make_problem(exp["problem"]).loss_is_gap):
                 raise ConfigError(f"config key '{key}.stability_fractions': the limit 2n/lambda_max is"
                                   " for gd on a regression problem (expected: typed lrs)")
+        uneven = [b for b in regime["budgets"] if b % regime["eval_every"]]
+        if uneven:
+            raise ConfigError(f"config key 'regimes.{name}.eval_every': {regime['eval_every']} does not divide the"
+                              f" budgets {uneven} (expected: the test error evaluated at every budget)")
 
 
 def read_yaml(config_path) -> dict:

@@ -43,6 +43,11 @@ def network(exp: dict) -> Network:
     return Network() if net is None else Network(net["base"], int(net["depth"]), net["source"])
 
 
+def seeds_at(exp: dict, width: int) -> list[int]:
+    """The seeds of an experiment at a width: all, or the first ``max_seeds[width]``."""
+    return list(exp["seeds"])[:exp.get("max_seeds", {}).get(width, len(exp["seeds"]))]
+
+
 def experiment_runs(config: dict, name: str) -> list[Run]:
     """Every run of one experiment, in (optimizer, method, width, seed) order."""
     exp = config["experiments"][name]
@@ -52,7 +57,7 @@ def experiment_runs(config: dict, name: str) -> list[Run]:
                 seed=int(seed), problem=exp["problem"], data_seed=exp["data_seed"], eval_every=exp["eval_every"],
                 network=net, numerics=numerics)
             for opt, (method, sched), width, seed in itertools.product(
-                exp["optimizers"], methods, exp["widths"], exp["seeds"])]
+                exp["optimizers"], methods, exp["widths"], exp["seeds"]) if seed in seeds_at(exp, width)]
 
 
 def runs(config: dict) -> list[Run]:

@@ -78,6 +78,9 @@ def planned(config: dict, jobs: dict | None = None) -> list[tuple[str, str]]:
                 (paths["aggregate"].format(experiment=name), key), (f"results/logs/aggregate/{name}.log", key),
                 (paths["spectra"].format(experiment=name), key), (f"results/logs/theory/{name}_spectra.log", key),
                 (f"results/benchmarks/theory/{name}_spectra.tsv", key)]
+        if "regime" not in exp and "architecture" not in exp:
+            out += [(f"results/dynamics/{name}.nc", key), (f"results/logs/dynamics/{name}.log", key),
+                    *_figure(f"switch_{name}", key)]
         for i, fig in enumerate(exp["figures"]):
             out += _figure(fig["name"], f"{key}.figures[{i}].name" if "architecture" not in exp else key)
     for experiment, job in jobs:
@@ -87,11 +90,13 @@ def planned(config: dict, jobs: dict | None = None) -> list[tuple[str, str]]:
     for name in config["real_data"]:
         key = f"real_data.{name}"
         out += [(paths["aggregate"].format(experiment=name), key), (f"results/logs/real_data/{name}.log", key),
+                (f"results/dynamics/{name}.nc", key), (f"results/logs/dynamics/{name}.log", key),
                 (f"results/benchmarks/real_data/{name}.tsv", key), *_figure(name, key)]
     for name in config["regimes"]:
         key = f"regimes.{name}"
-        out += [(f"results/regime/{name}.nc", key), (f"results/logs/regime/{name}.log", key),
-                *_figure(f"regime_{name}", key)]
+        out += [(f"results/regime/{name}.nc", key), (f"results/logs/regime/{name}.log", key)]
+        for view in [f"b{b}" for b in sorted(config["regimes"][name]["budgets"])] + ["budget"]:
+            out += _figure(f"regime_{name}_{view}", key)
     theory = config["theory"]
     out += [("results/theory/theorem1.json", "theory"), ("results/logs/theory/theorem1_verdict.log", "theory"),
             *_figure("theorem1", "theory")]

@@ -1,49 +1,87 @@
 """A regime map's dataset from its generated experiment's aggregate: the runs on the map's
-axes (optimizer, schedule, switch, width, seed), ReLU and the control beside them."""
+axes (budget, optimizer, schedule, switch, width, seed), ReLU and the control beside them.
+
+Every budget is read along the same runs, which train for the largest: a run's value at
+budget b is its loss after b epochs (its test error at b, which the evaluation interval
+divides), and it counts as diverged there when its loss became non-finite by then.
+"""
 
 import xarray as xr
 
 from hrta.model.schedule import Schedule
-from hrta.pipeline.methods import switch_epoch
-from hrta.pipeline.regimes import BASELINE, CONTROL, coords, method_name, schedule_name
+from hrta.pipeline.regimes import BASELINE, CONTROL, coords, method_name, schedule_name, switch_at
 
 RUN_VARS = ("final_loss", "final_test_error", "diverged")
 
 
+def at_budgets(agg: xr.Dataset, budgets: list[int]) -> xr.Dataset:
+    """The run variables of RUN_VARS (and the Ritz reference of each budget's points) at
+    every budget, on a new leading dim ``budget``."""
+    parts = []
+    for b in budgets:
+        div = (agg["diverged_epoch"] >= 0) & (agg["diverged_epoch"] <= b)
+        part = xr.Dataset({"final_loss": agg["loss"].sel(epoch=b, drop=True).where(~div),
+                           "final_test_error": agg["test_error"].sel(eval_epoch=b, drop=True).where(~div),
+                           "diverged": div.astype("int8")})
+        if "loss_reference" in agg:
+            part["loss_reference"] = agg["loss_reference"].sel(epoch=b, drop=True)
+        parts.append(part.expand_dims(budget=[b]))
+    return xr.concat(parts, "budget")
+
+
+def tail(agg: xr.Dataset, budgets: list[int]) -> xr.DataArray:
+    """How converged the baseline is at each budget: the median over seeds of its loss at 90%
+    of the budget over its loss at the budget (the fall over the budget's last 10%)."""
+    loss = agg["loss"].sel({"method": BASELINE}, drop=True)
+    out = xr.concat([(loss.sel(epoch=int(round(0.9 * b)), drop=True) / loss.sel(epoch=b, drop=True))
+                     .median("seed") for b in budgets], "budget").assign_coords(budget=list(budgets))
+    out.attrs.update(long_name="ReLU's loss at 90% of the budget over its loss at the budget (median over seeds)",
+                     units="1")
+    return out
+
+
 def map_dataset(agg, name: str, regime: dict):
-    """The map of a regime's aggregate: HRTA runs on dims (optimizer, schedule, switch, width,
-    seed), the baseline and the control on (optimizer, width, seed), with each optimizer's
-    family, setting and learning rate (as trained) as coordinates; ``name`` is the map's."""
+    """The map of a regime's aggregate: HRTA runs on dims (budget, optimizer, schedule,
+    switch, width, seed), the baseline and the control on (budget, optimizer, width, seed),
+    with each optimizer's family, setting and learning rate (as trained) and ReLU's
+    convergence at each budget as coordinates; ``name`` is the map's."""
     axes = coords(regime)
     names = list(axes["optimizer"])
+    budgets = sorted(regime["budgets"])
     agg = agg.sel(optimizer=names)
+    runs = at_budgets(agg, budgets)
     pairs, switches = list(regime["schedules"]), list(regime["switches"])
     hrta = {}
     for var in RUN_VARS:
-        cells = [[agg[var].sel({"method": method_name(pair, frac)}, drop=True) for frac in switches]
+        cells = [[runs[var].sel({"method": method_name(pair, frac)}, drop=True) for frac in switches]
                  for pair in pairs]
         hrta[var] = xr.concat([xr.concat(row, "switch") for row in cells], "schedule").transpose(
-            "optimizer", "schedule", "switch", "width", "seed")
+            "budget", "optimizer", "schedule", "switch", "width", "seed")
     ds = xr.Dataset(hrta)
     for role in (BASELINE, CONTROL):
         for var in RUN_VARS:
-            ds[f"{role}_{var}"] = agg[var].sel({"method": role}, drop=True)
+            ds[f"{role}_{var}"] = runs[var].sel({"method": role}, drop=True)
+    if "loss_reference" in runs:
+        ds["loss_reference"] = runs["loss_reference"].sel({"method": BASELINE}, drop=True)
     two_stage = [Schedule([{"s": a, "epochs": 1}, {"s": b, "epochs": 1}]) for a, b in regime["schedules"]]
     lr0 = agg["lr"].sel({"method": BASELINE}).isel(epoch=0, width=0, seed=0, drop=True)
     ds = ds.assign_coords(
-        optimizer=names, schedule=[schedule_name(p) for p in pairs], switch=switches,
+        budget=budgets, optimizer=names, schedule=[schedule_name(p) for p in pairs], switch=switches,
         family=("optimizer", [axes["optimizer"][n][0] for n in names]),
         setting=("optimizer", [axes["optimizer"][n][1] for n in names]),
         lr=("optimizer", lr0.values),
         schedule_label=("schedule", [sched.label() for sched in two_stage]),
         monotone=("schedule", [sched.is_monotone for sched in two_stage]),
-        switch_epoch=("switch", [switch_epoch(regime["epochs"], f) for f in switches]),
+        switch_epoch=("switch", [switch_at(regime, f) for f in switches]),
         control_s=regime["control_s"],
+        relu_tail=tail(agg, budgets),
     )
     for fact in ("reference_loss", "loss_is_gap", "experiment"):
         ds = ds.assign_coords({fact: agg[fact]})
     ds = ds.drop_vars([c for c in ("label", "is_baseline", "stage_s", "stage_start", "stage") if c in ds.coords])
     ds.attrs["regime"] = name
     ds["lr"].attrs["long_name"] = "learning rate of the first epoch, as trained"
-    ds["switch"].attrs["long_name"] = "switch point (fraction of the epochs)"
+    ds["switch"].attrs["long_name"] = "switch point (fraction of the smallest budget)"
+    ds["switch_epoch"].attrs.update(long_name="epoch of the switch", units="epochs")
+    ds["budget"].attrs.update(long_name="training budget: the epochs after which the runs are read", units="epochs")
     return ds

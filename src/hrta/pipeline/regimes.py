@@ -55,16 +55,27 @@ def method_name(pair, fraction: float) -> str:
     return f"{schedule_name(pair)}_at{_tag(fraction)}"
 
 
+def epochs(regime: dict) -> int:
+    """The map's runs train for its largest budget; the others are read along them."""
+    return max(regime["budgets"])
+
+
+def switch_at(regime: dict, fraction: float) -> int:
+    """The epoch of a switch point: a fraction of the map's first (smallest) budget, so that
+    every budget reads the same runs."""
+    return switch_epoch(min(regime["budgets"]), fraction)
+
+
 def methods(regime: dict) -> list[dict]:
     """Baseline, control, then every (s pair, switch) two-stage schedule."""
-    epochs = regime["epochs"]
-    out = [{"name": BASELINE, "schedule": [{"s": 1.0, "epochs": epochs}]},
-           {"name": CONTROL, "schedule": [{"s": regime["control_s"], "epochs": epochs}]}]
+    total = epochs(regime)
+    out = [{"name": BASELINE, "schedule": [{"s": 1.0, "epochs": total}]},
+           {"name": CONTROL, "schedule": [{"s": regime["control_s"], "epochs": total}]}]
     for pair in regime["schedules"]:
         for frac in regime["switches"]:
-            first = switch_epoch(epochs, frac)
+            first = switch_at(regime, frac)
             out.append({"name": method_name(pair, frac),
-                        "schedule": [{"s": pair[0], "epochs": first}, {"s": pair[1], "epochs": epochs - first}]})
+                        "schedule": [{"s": pair[0], "epochs": first}, {"s": pair[1], "epochs": total - first}]})
     return out
 
 
@@ -75,7 +86,7 @@ def expand(config: dict) -> None:
         config["experiments"][experiment_name(name)] = {
             "problem": copy.deepcopy(source["problem"]), "data_seed": source["data_seed"],
             "widths": list(regime["widths"]), "seeds": list(regime["seeds"]),
-            "eval_every": regime["eval_every"], "figures": [], "epochs": regime["epochs"],
+            "eval_every": regime["eval_every"], "figures": [], "epochs": epochs(regime),
             "optimizers": optimizers(regime), "methods": methods(regime), "regime": name,
         }
 

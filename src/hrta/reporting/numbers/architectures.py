@@ -3,8 +3,8 @@ GELU, two-layer), and does the benefit carry over to depth (C4: 2 or more hidden
 layers), and how does it change with depth?
 
 C3 and C4 are C1's paired comparison (hrta.reporting.numbers.claims.c1) on the generated experiments
-of hrta.pipeline.architectures, the baseline being the plain activation (s = 1), with Holm's
-adjustment over each claim's rows alone. The depth trend is C2's rank test with the number
+of hrta.pipeline.architectures, the baseline being the plain activation (s = 1), each claim's
+rows one family of the report's reading. The depth trend is C2's rank test with the number
 of hidden layers in place of the width (hrta.reporting.numbers.trend.depth_trend), per source
 experiment, optimizer, schedule and width; depth 1 is the generated two-layer ReLU network
 of that width, or else the source's own runs where it has that width.
@@ -36,16 +36,17 @@ def split(aggregates: dict) -> tuple[dict, dict, dict]:
     return parts
 
 
-def rows(aggregates: dict, alpha: float, min_pairs: int) -> list[dict]:
-    """C1's rows on these aggregates, each with the network's base, depth and source."""
-    out = c1(aggregates, alpha, min_pairs)
+def rows(aggregates: dict, reading: paired.Reading) -> list[dict]:
+    """C1's rows on these aggregates as one family, each with the network's base, depth and source."""
+    out = [row for exp in aggregates for row in c1({exp: aggregates[exp]}, reading)]
+    paired.decide(out, reading)
     for row in out:
         base, depth, source = network(aggregates[row["experiment"]])
         row.update(base=base, depth=depth, source=source)
     return out
 
 
-def depth_rows(deep: dict, two_layer: dict, sources: dict, alpha: float) -> list[dict]:
+def depth_rows(deep: dict, two_layer: dict, sources: dict, reading: paired.Reading) -> list[dict]:
     """One row per (source, optimizer, schedule, width) of the deep networks: the median
     ratio plain/HRTA by depth and the depth trend of the paired log ratios. Depth 1: the
     generated two-layer ReLU runs of that width, else the source's own."""
@@ -71,8 +72,8 @@ def depth_rows(deep: dict, two_layer: dict, sources: dict, alpha: float) -> list
             pairs = {1: seed_pairs(own, opt, baseline(own), method, width), **pairs}
         medians = {d: paired.median_ratio(*p) for d, p in pairs.items()}
         out.append({"source": source, "optimizer": opt, "method": method, "label": cell["label"], "width": width,
-                    "median_ratio_by_depth": medians, **trend.depth_trend(pairs, alpha).as_dict()})
-    return out
+                    "median_ratio_by_depth": medians, **trend.depth_trend(pairs, reading.alpha).as_dict()})
+    return trend.decide(out, reading, [True] * len(out))
 
 
 def _has(agg, opt: str, method: str, width: int) -> bool:
@@ -84,10 +85,11 @@ def add_to(rep: dict, aggregates: dict, sources: dict) -> dict:
     """The claims report (hrta.reporting.numbers.claims.report) with C3, C4 and the depth trend of the
     generated experiments' aggregates, their diverged runs and counts; sources: the paper
     experiments' aggregates (depth 1 of the trend)."""
-    alpha, min_pairs = rep["settings"]["alpha"], rep["settings"]["min_pairs_wilcoxon"]
+    s = rep["settings"]
+    reading = paired.Reading(s["alpha"], {v: k for k, v in paired.ADJUST_NAMES.items()}[s["adjust"]], s["min_pairs"])
     smooth, deep, two_layer = split(aggregates)
-    rep = {**rep, "architectures": list(aggregates), "C3": rows(smooth, alpha, min_pairs),
-           "C4": rows(deep, alpha, min_pairs), "C4_depth": depth_rows(deep, two_layer, sources, alpha)}
+    rep = {**rep, "architectures": list(aggregates), "C3": rows(smooth, reading),
+           "C4": rows(deep, reading), "C4_depth": depth_rows(deep, two_layer, sources, reading)}
     rep["diverged"] = rep["diverged"] + diverged_runs(aggregates)
     rep["summary"] = {**rep["summary"], "C3": count(rep["C3"]), "C4": count(rep["C4"]),
                       "C4_depth": count(rep["C4_depth"])}
@@ -113,8 +115,8 @@ def ratios(aggregates: dict, sources: dict) -> pd.DataFrame:
                 if method == plain or (methods is not None and method not in methods):
                     continue
                 for width in widths:
-                    b, bd, h, hd = seed_pairs(agg, str(opt), plain, method, width)
-                    keep = ~(bd | hd) & (b > 0) & (h > 0)
+                    b, bd, h, hd, done = seed_pairs(agg, str(opt), plain, method, width)
+                    keep = done & ~(bd | hd) & (b > 0) & (h > 0)
                     out.extend({"experiment": source, "optimizer": str(opt), "network": _label(base, depth, width),
                                 "order": (depth, ORDER_KEY[base], int(width)), "width": int(width), "schedule": label,
                                 "ratio": float(r)} for r in (b / h)[keep])

@@ -1,24 +1,25 @@
-"""Paired comparison of a method with a baseline over seeds, and multiple-testing adjustment.
+"""Paired comparison of a method with its baseline over seeds, under the one statistical
+reading of the whole report (``Reading``), and the multiple-testing adjustment.
 
-The quantity compared is the per-seed log ratio d = log(baseline) - log(method) of two
-positive final values (losses or loss gaps): d > 0 means the method ended lower. A diverged
-run is the worst outcome: d = +inf when only the baseline diverged, -inf when only the
-method did. A pair where both diverged carries no comparison (counted, not tested), and so
-does a pair with a non-finite or non-positive value that did not diverge (no log ratio).
+Every pair (one seed, the same initial parameters for both) has a fate: *compared* (its
+difference enters the test), *diverged* on one side (the worst outcome for that side: a
+difference beyond every finite one), *both diverged* (a tie, left out of the test like a
+zero difference), or *left out* with its reason: *missing* (a run not trained),
+*non-finite* (NaN or infinite without the diverged flag) or *non-positive* (a value <= 0,
+which has no log ratio). On the log scale d = log(baseline) - log(method) (> 0: the method
+ended lower); a cell where a quantity that may legitimately be <= 0 (a Ritz energy gap) is
+so is compared on the difference baseline - method of the quantity itself instead.
 
-With at least ``min_pairs_wilcoxon`` comparable pairs the test is Wilcoxon's signed-rank
-test (two-sided), which ranks |d| and so takes a divergence as a difference larger than
-any finite one; the estimate is the Hodges-Lehmann median of the Walsh averages with its
-distribution-free confidence interval, and the direction is the sign of W+ - W-. With 3 to
-``min_pairs_wilcoxon - 1`` pairs it is the paired t-test on the finite pairs (a divergence
-has no value there), the estimate the mean log ratio with its t interval, the direction the
-sign of that mean. Fewer than 3 pairs: no test.
-
-The verdict is "holds" (method lower) or "contradicted" (method higher) when p < alpha and
-the test's own statistic points that way, and the other side never diverged alone: the
-method cannot "hold" while it diverged on a seed where the baseline finished, nor be
-"contradicted" while the baseline diverged on a seed where it finished. Otherwise it is
-"undecided". The confidence level of the intervals is 1 - alpha.
+The test is Wilcoxon's signed-rank test (two-sided, exact), the estimate the Hodges-Lehmann
+median of the Walsh averages with its distribution-free interval at confidence 1 - alpha
+(exp() of it is the ratio baseline / method on the log scale). The p-values of a family of
+comparisons are adjusted together (``adjust``: Benjamini-Hochberg or Holm) and only the
+adjusted p decides. A verdict needs at least ``min_pairs`` compared pairs and no pair left
+out (missing, non-finite, non-positive: any of them could change it); it is *holds* (the
+method lower) or *contradicted* (higher) when the adjusted p is below alpha, the statistic
+points that way and the other side never diverged alone, else *undecided* with the reason.
+With fewer pairs there is *no verdict*: the row gives k of n seeds lower and the
+geometric-mean ratio with its t interval, as a description.
 """
 
 import math
@@ -27,121 +28,152 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
-VERDICTS = ("holds", "contradicted", "undecided")
-WILCOXON = "Wilcoxon signed-rank test on log ratios (two-sided)"
-T_TEST = "paired t-test on log ratios (two-sided)"
-MIN_PAIRS = 3
+VERDICTS = ("holds", "contradicted", "undecided", "no verdict")
+WILCOXON = "Wilcoxon signed-rank test (two-sided, exact)"
+LEFT_OUT = ("missing", "non_finite", "non_positive")  # fates that block a verdict
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The one statistical reading of the report: level, adjustment and fewest pairs."""
+
+    alpha: float = 0.05
+    adjust: str = "bh"
+    min_pairs: int = 6
+
+    def __post_init__(self):
+        if not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must lie in (0, 1), got {self.alpha}")
+        if self.adjust not in ADJUST:
+            raise ValueError(f"adjust must be one of {sorted(ADJUST)}, got {self.adjust!r}")
+
+    @property
+    def adjust_name(self) -> str:
+        return ADJUST_NAMES[self.adjust]
+
+    def adjusted(self, p_values) -> np.ndarray:
+        return ADJUST[self.adjust](p_values)
 
 
 @dataclass(frozen=True)
 class Paired:
-    """The outcome of one paired comparison (log ratios: log baseline - log method)."""
+    """One paired comparison before adjustment (differences: baseline - method, on ``scale``)."""
 
-    n_seeds: int  # pairs given
-    n_tested: int  # pairs that entered the test
+    n_seeds: int  # pairs planned
+    compared: int
     only_baseline_diverged: int
     only_method_diverged: int
     both_diverged: int
-    not_comparable: int  # finite pairs with a value <= 0 or NaN (no log ratio)
-    test: str | None  # WILCOXON, T_TEST or None
-    statistic: float  # W+ - W- (Wilcoxon) or t (t-test)
+    missing: int
+    non_finite: int
+    non_positive: int
+    n_lower: int  # seeds where the method ended lower (a divergence is the worst outcome)
+    scale: str  # "log ratio" or "difference"
+    statistic: float  # W+ - W-
     p_value: float
-    estimate: float  # Hodges-Lehmann estimate or mean of d; exp(estimate) is a ratio baseline/method
+    estimate: float  # Hodges-Lehmann estimate of the difference on the scale
     ci_low: float
     ci_high: float
-    median_ratio: float  # median of baseline/method over the pairs with a comparison
-    verdict: str  # one of VERDICTS
-    reason: str  # why the verdict is "undecided" ("" otherwise)
+    median_ratio: float  # median of baseline / method over the compared pairs (log scale)
+    mean_ratio: float  # geometric mean of baseline / method over the finite pairs
+    mean_low: float  # its t interval
+    mean_high: float
+
+    @property
+    def n_tested(self) -> int:
+        return self.compared + self.only_baseline_diverged + self.only_method_diverged
+
+    @property
+    def left_out(self) -> int:
+        return self.missing + self.non_finite + self.non_positive
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return asdict(self) | {"n_tested": self.n_tested, "left_out": self.left_out}
 
 
-def log_ratios(base, base_diverged, method, method_diverged) -> tuple[np.ndarray, dict]:
-    """Per-pair log(base / method) with +-inf for a one-sided divergence, NaN where there is no
-    comparison, and the counts of each kind of pair."""
+def fates(base, base_diverged, method, method_diverged, trained=None, scale: str = "log ratio"):
+    """(d, counts): per pair the difference on the scale (+-inf for a one-sided divergence,
+    NaN where there is none) and the count of each fate."""
     b, m = np.asarray(base, dtype=float), np.asarray(method, dtype=float)
     bd, md = np.asarray(base_diverged, dtype=bool), np.asarray(method_diverged, dtype=bool)
-    if not (b.shape == m.shape == bd.shape == md.shape) or b.ndim != 1:
-        raise ValueError(f"paired values and diverged flags must be 1-d of one length, got shapes "
-                         f"{b.shape}, {bd.shape}, {m.shape}, {md.shape}")
-    finite = ~bd & ~md
-    ok = finite & np.isfinite(b) & np.isfinite(m) & (b > 0) & (m > 0)
+    tr = np.ones(b.shape, dtype=bool) if trained is None else np.asarray(trained, dtype=bool)
+    if not (b.shape == m.shape == bd.shape == md.shape == tr.shape) or b.ndim != 1:
+        raise ValueError(f"paired values, diverged flags and trained marks must be 1-d of one length, got shapes "
+                         f"{b.shape}, {bd.shape}, {m.shape}, {md.shape}, {tr.shape}")
+    run = tr & ~bd & ~md
+    finite = run & np.isfinite(b) & np.isfinite(m)
+    positive = finite & (b > 0) & (m > 0) if scale == "log ratio" else finite
     d = np.full(b.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        d[ok] = np.log(b[ok]) - np.log(m[ok])
-    d[bd & ~md] = np.inf
-    d[md & ~bd] = -np.inf
-    counts = {"only_baseline_diverged": int((bd & ~md).sum()), "only_method_diverged": int((md & ~bd).sum()),
-              "both_diverged": int((bd & md).sum()), "not_comparable": int((finite & ~ok).sum())}
+        d[positive] = np.log(b[positive]) - np.log(m[positive]) if scale == "log ratio" else b[positive] - m[positive]
+    d[tr & bd & ~md] = np.inf
+    d[tr & md & ~bd] = -np.inf
+    counts = {"compared": int(positive.sum()), "only_baseline_diverged": int((tr & bd & ~md).sum()),
+              "only_method_diverged": int((tr & md & ~bd).sum()), "both_diverged": int((tr & bd & md).sum()),
+              "missing": int((~tr).sum()), "non_finite": int((run & ~finite).sum()),
+              "non_positive": int((finite & ~positive).sum())}
     return d, counts
 
 
-def compare(base, base_diverged, method, method_diverged, alpha: float = 0.05,
-            min_pairs_wilcoxon: int = 6) -> Paired:
-    """Compare paired final values of a baseline and a method (same seed order); see the module."""
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
-    d, counts = log_ratios(base, base_diverged, method, method_diverged)
+def compare(base, base_diverged, method, method_diverged, trained=None, reading: Reading | None = None,
+            scale: str = "log ratio") -> Paired:
+    """Compare paired final values of a baseline and a method (same seed order)."""
+    reading = reading or Reading()
+    d, counts = fates(base, base_diverged, method, method_diverged, trained, scale)
     kept = d[~np.isnan(d)]
-    if len(kept) >= min_pairs_wilcoxon:
-        test = _wilcoxon(kept, alpha)
-    else:
-        test = _t_test(kept[np.isfinite(kept)], alpha)
-    reason = test.pop("why", "") or _undecided_reason(test, counts, alpha)
-    if reason:
-        verdict = "undecided"
-    else:
-        verdict = "holds" if test["statistic"] > 0 else "contradicted"
-    return Paired(n_seeds=len(d), **counts, **test, median_ratio=_median_of(kept),
-                  verdict=verdict, reason=reason)
+    finite = kept[np.isfinite(kept)]
+    test = _wilcoxon(kept, reading.alpha)
+    mean, low, high = _mean_interval(finite, reading.alpha) if scale == "log ratio" else (math.nan,) * 3
+    return Paired(n_seeds=len(d), **counts, n_lower=int((kept > 0).sum()), scale=scale, **test,
+                  median_ratio=float(np.exp(np.median(kept))) if kept.size and scale == "log ratio" else math.nan,
+                  mean_ratio=mean, mean_low=low, mean_high=high)
 
 
-def _undecided_reason(test: dict, counts: dict, alpha: float) -> str:
-    if not test["p_value"] < alpha:
-        return "not significant"
-    if test["statistic"] > 0 and counts["only_method_diverged"]:
-        return f"the method diverged alone on {_seeds(counts['only_method_diverged'])}"
-    if test["statistic"] < 0 and counts["only_baseline_diverged"]:
-        return f"the baseline diverged alone on {_seeds(counts['only_baseline_diverged'])}"
-    return ""
+def verdict(row: dict, p_adjusted: float, reading: Reading) -> tuple[str, str]:
+    """(verdict, reason) of a comparison (``Paired.as_dict()``) with its adjusted p-value."""
+    if row["n_tested"] < reading.min_pairs:
+        return "no verdict", f"{row['n_tested']} compared pairs, fewer than the {reading.min_pairs} a verdict needs"
+    if row["left_out"]:
+        why = ", ".join(f"{row[f]} {f.replace('_', '-')}" for f in LEFT_OUT if row[f])
+        return "undecided", f"pairs left out that could change it ({why})"
+    if not p_adjusted < reading.alpha:
+        return "undecided", f"not significant after {reading.adjust_name}"
+    if row["statistic"] > 0:
+        if row["only_method_diverged"]:
+            return "undecided", f"the method diverged alone on {_seeds(row['only_method_diverged'])}"
+        return "holds", ""
+    if row["only_baseline_diverged"]:
+        return "undecided", f"the baseline diverged alone on {_seeds(row['only_baseline_diverged'])}"
+    return "contradicted", ""
+
+
+def decide(rows: list[dict], reading: Reading) -> list[dict]:
+    """The rows of one family with the adjusted p-value and the verdict added (in place)."""
+    for row, p_adj in zip(rows, reading.adjusted([r["p_value"] for r in rows])):
+        row["p_adjusted"] = float(p_adj)
+        row["verdict"], row["reason"] = verdict(row, p_adj, reading)
+    return rows
 
 
 def _seeds(n: int) -> str:
     return f"{n} seed" + ("" if n == 1 else "s")
 
 
-def _no_test(why: str) -> dict:
-    return {"test": None, "statistic": math.nan, "p_value": math.nan, "estimate": math.nan,
-            "ci_low": math.nan, "ci_high": math.nan, "n_tested": 0, "why": why}
-
-
-def _t_test(d: np.ndarray, alpha: float) -> dict:
-    n = len(d)
-    if n < MIN_PAIRS:
-        return _no_test(f"{n} comparable pairs, fewer than the {MIN_PAIRS} a test needs")
-    if np.all(d == d[0]):
-        return _no_test("every pair has the same log ratio, no spread to test against")
-    res = stats.ttest_1samp(d, 0.0)
-    ci = res.confidence_interval(1 - alpha)
-    return {"test": T_TEST, "statistic": float(res.statistic), "p_value": float(res.pvalue),
-            "estimate": float(d.mean()), "ci_low": float(ci.low), "ci_high": float(ci.high), "n_tested": n}
-
-
 def _wilcoxon(d: np.ndarray, alpha: float) -> dict:
-    """Signed-rank test on d (+-inf allowed), W+ - W-, Hodges-Lehmann estimate and interval."""
+    """Signed-rank test on d (+-inf allowed), W+ - W-, Hodges-Lehmann estimate and interval;
+    NaN where every pair ties or none is left."""
     nonzero = d[d != 0]
+    none = {"statistic": math.nan, "p_value": math.nan, "estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan}
     if len(nonzero) == 0:
-        return _no_test("every pair is tied")
+        return none
     ranks = stats.rankdata(np.abs(nonzero))  # +-inf rank above every finite |d|
     w_plus, w_minus = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
     finite_scale = np.abs(nonzero[np.isfinite(nonzero)])
     top = 2.0 * (finite_scale.max() if finite_scale.size else 1.0) + 1.0
-    ranked = np.clip(d, -top, top)  # same ranks as d: the test sees the order, not the value
-    res = stats.wilcoxon(ranked, alternative="two-sided")
+    res = stats.wilcoxon(np.clip(d, -top, top), alternative="two-sided")  # the order of d, not its value
     est, low, high = _hodges_lehmann(d, alpha)
-    return {"test": WILCOXON, "statistic": float(w_plus - w_minus), "p_value": float(res.pvalue),
-            "estimate": est, "ci_low": low, "ci_high": high, "n_tested": len(d)}
+    return {"statistic": float(w_plus - w_minus), "p_value": float(res.pvalue), "estimate": est, "ci_low": low,
+            "ci_high": high}
 
 
 def _hodges_lehmann(d: np.ndarray, alpha: float) -> tuple[float, float, float]:
@@ -171,14 +203,28 @@ def _rank_bound(n: int, alpha: float) -> int:
     return max(0, int(math.floor(mean - stats.norm.ppf(1 - alpha / 2) * sd)))
 
 
-def median_ratio(base, base_diverged, method, method_diverged) -> float:
+def _mean_interval(d: np.ndarray, alpha: float) -> tuple[float, float, float]:
+    """Geometric-mean ratio exp(mean d) with its t interval (descriptive; NaN below 2 pairs)."""
+    if len(d) == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(d.mean())
+    if len(d) < 2 or np.all(d == d[0]):
+        return math.exp(mean), math.nan, math.nan
+    half = stats.t.ppf(1 - alpha / 2, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
+    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
+
+
+def log_ratios(base, base_diverged, method, method_diverged, trained=None) -> tuple[np.ndarray, dict]:
+    """Per-pair log(base / method) with +-inf for a one-sided divergence, NaN where there is
+    no comparison, and the fates' counts (see ``fates``)."""
+    return fates(base, base_diverged, method, method_diverged, trained)
+
+
+def median_ratio(base, base_diverged, method, method_diverged, trained=None) -> float:
     """Median of baseline/method over the pairs with a comparison (inf: the baseline diverged
     alone, 0: the method did); NaN when there is none."""
-    d, _ = log_ratios(base, base_diverged, method, method_diverged)
-    return _median_of(d[~np.isnan(d)])
-
-
-def _median_of(d: np.ndarray) -> float:
+    d, _ = fates(base, base_diverged, method, method_diverged, trained)
+    d = d[~np.isnan(d)]
     return float(np.exp(np.median(d))) if d.size else math.nan
 
 
@@ -208,3 +254,7 @@ def _valid(p_values) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     if ((p[where] < 0) | (p[where] > 1)).any():
         raise ValueError(f"p-values must lie in [0, 1], got {p[where].min()} to {p[where].max()}")
     return (where, p[where]), np.full(p.shape, np.nan)
+
+
+ADJUST = {"bh": benjamini_hochberg, "holm": holm}
+ADJUST_NAMES = {"bh": "Benjamini-Hochberg", "holm": "Holm"}

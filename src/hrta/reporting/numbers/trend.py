@@ -22,39 +22,57 @@ from hrta.reporting.numbers.paired import log_ratios
 
 KENDALL = "Kendall's tau-b of log ratio against log width (two-sided)"
 KENDALL_DEPTH = "Kendall's tau-b of log ratio against depth (two-sided)"
-VERDICTS = ("grows", "shrinks", "undecided")
+VERDICTS = ("grows", "rises, HRTA not ahead", "shrinks", "undecided")
 
 
 @dataclass(frozen=True)
 class Trend:
-    """The outcome of one width-trend test."""
+    """The outcome of one trend test, before adjustment."""
 
     n_points: int  # (width, seed) pairs in the test
     n_widths: int
-    left_out: int  # pairs without a comparison
+    left_out: int  # pairs without a comparison: both diverged, missing, non-finite, non-positive
     test: str | None
     tau: float
     p_value: float
-    slope: float  # Theil-Sen slope of log ratio per decade of width
+    slope: float  # Theil-Sen slope of log ratio per decade of width (per added layer)
     ci_low: float
     ci_high: float
-    verdict: str  # "grows", "shrinks" or "undecided"
-    reason: str
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def width_trend(pairs: dict, alpha: float = 0.05) -> Trend:
-    """pairs: {width: (base, base_diverged, method, method_diverged)} per-seed arrays; the
-    slope is per tenfold width."""
+    """pairs: {width: (base, base_diverged, method, method_diverged[, trained])} per-seed
+    arrays; the slope is per tenfold width."""
     return _trend(pairs, alpha, math.log10, KENDALL)
 
 
 def depth_trend(pairs: dict, alpha: float = 0.05) -> Trend:
-    """pairs: {hidden layers: (base, base_diverged, method, method_diverged)}; the slope is
-    per added hidden layer."""
+    """pairs: {hidden layers: (base, base_diverged, method, method_diverged[, trained])}; the
+    slope is per added hidden layer."""
     return _trend(pairs, alpha, float, KENDALL_DEPTH)
+
+
+def decide(rows: list[dict], reading, ahead: list[bool]) -> list[dict]:
+    """The trend rows of one family with their adjusted p and verdict (in place): *grows* only
+    where the ratio rises significantly and HRTA ends ahead at the largest width (``ahead``:
+    its paired verdict there holds), *rises, HRTA not ahead* where it rises but is not,
+    *shrinks*, or *undecided* with the reason."""
+    for row, p_adj, front in zip(rows, reading.adjusted([r["p_value"] for r in rows]), ahead):
+        row["p_adjusted"] = float(p_adj)
+        if row["test"] is None:
+            row["verdict"], row["reason"] = "undecided", "needs two widths (depths) and three comparable pairs"
+        elif row["n_points"] < reading.min_pairs:
+            row["verdict"], row["reason"] = "undecided", f"{row['n_points']} pairs, fewer than {reading.min_pairs}"
+        elif not p_adj < reading.alpha:
+            row["verdict"], row["reason"] = "undecided", f"not significant after {reading.adjust_name}"
+        elif row["tau"] < 0:
+            row["verdict"], row["reason"] = "shrinks", ""
+        else:
+            row["verdict"], row["reason"] = ("grows", "") if front else ("rises, HRTA not ahead", "")
+    return rows
 
 
 def _trend(pairs: dict, alpha: float, x_of, test: str) -> Trend:
@@ -64,26 +82,19 @@ def _trend(pairs: dict, alpha: float, x_of, test: str) -> Trend:
         kept = d[~np.isnan(d)]
         xs += [x_of(key)] * len(kept)
         ys += list(kept)
-        left_out += counts["both_diverged"] + counts["not_comparable"]
+        left_out += counts["both_diverged"] + counts["missing"] + counts["non_finite"] + counts["non_positive"]
     x, y = np.array(xs), np.array(ys)
     n_widths = len(np.unique(x))
     base = {"n_points": len(x), "n_widths": n_widths, "left_out": left_out}
     if n_widths < 2 or len(x) < 3:
         return Trend(**base, test=None, tau=math.nan, p_value=math.nan, slope=math.nan, ci_low=math.nan,
-                     ci_high=math.nan, verdict="undecided", reason="needs two widths (depths), three comparable pairs")
+                     ci_high=math.nan)
     finite = np.abs(y[np.isfinite(y)])
     top = 2.0 * (finite.max() if finite.size else 1.0) + 1.0
     res = stats.kendalltau(x, np.clip(y, -top, top))  # the order of y, divergences beyond all
-    tau, p = float(res.statistic), float(res.pvalue)
     slope, low, high = _theil_sen(x, y, alpha)
-    if not np.isfinite(p):
-        verdict, reason = "undecided", "no variation to rank"
-    elif p >= alpha:
-        verdict, reason = "undecided", "not significant"
-    else:
-        verdict, reason = ("grows" if tau > 0 else "shrinks"), ""
-    return Trend(**base, test=test, tau=tau, p_value=p, slope=slope, ci_low=low, ci_high=high,
-                 verdict=verdict, reason=reason)
+    return Trend(**base, test=test, tau=float(res.statistic), p_value=float(res.pvalue), slope=slope, ci_low=low,
+                 ci_high=high)
 
 
 def _theil_sen(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[float, float, float]:

@@ -1,5 +1,7 @@
-"""Regime maps' figure: heat maps of the median ratio ReLU/HRTA of the final loss over
-(learning rate x switch point), from the map with its tests (hrta.reporting.numbers.regime)."""
+"""Regime maps' figures, from the map with its tests (hrta.reporting.numbers.regime): at one
+budget, heat maps of the median ratio ReLU/HRTA over (learning rate x switch point), one row
+per schedule and a last row for the control s = const (relaxation alone); and the verdict
+against the budget."""
 
 import numpy as np
 import xarray as xr
@@ -7,6 +9,7 @@ import xarray as xr
 from hrta.reporting.pictures import style
 
 FAMILY_TITLES = {"adam": "Adam, lr", "gd": "GD, lr / (2n/λmax)"}
+MARKS = {"holds": "▲", "contradicted": "▼"}
 
 
 def _setting_tick(setting: str) -> str:
@@ -14,56 +17,108 @@ def _setting_tick(setting: str) -> str:
     return setting.removeprefix("lr ").removesuffix(" × 2n/λmax")
 
 
-def _panel(ax, ds, family, schedule, width, vmax):
-    cells = ds.sel(schedule=schedule, width=width).where(ds["family"] == family, drop=True)
-    ratio = cells["vs_relu_median_ratio"].transpose("optimizer", "switch").values
-    verdict = cells["vs_relu_verdict"].transpose("optimizer", "switch").values
+def _cells(ax, ratio: np.ndarray, verdict: np.ndarray, vmax: float):
     with np.errstate(divide="ignore"):
         shown = np.clip(np.log10(ratio), -vmax, vmax)
     image = ax.imshow(shown, cmap="RdBu", vmin=-vmax, vmax=vmax, aspect="auto")
     for (i, j), r in np.ndenumerate(ratio):
-        mark = {"holds": "▲", "contradicted": "▼"}.get(str(verdict[i, j]), "")
+        mark = MARKS.get(str(verdict[i, j]), "")
         dark = np.isfinite(shown[i, j]) and abs(shown[i, j]) > 0.6 * vmax
         ax.text(j, i, f"{r:.2g}{mark}" if np.isfinite(r) else "–", ha="center", va="center", fontsize=5,
                 fontweight="bold" if mark else "normal", color="white" if dark else "black")
-    ax.set_xticks(range(cells.sizes["switch"]), [f"{f:g}" for f in cells["switch"].values], fontsize=6)
-    ax.set_yticks(range(cells.sizes["optimizer"]), [_setting_tick(str(s)) for s in cells["setting"].values],
-                  fontsize=6)
     ax.tick_params(length=2, pad=1)
     ax.grid(False)
     return image
 
 
+def _panel(ax, ds, family, schedule, width, vmax):
+    at = ds.sel(width=width).where(ds["family"] == family, drop=True)
+    if schedule is None:  # the control: one column, no switch
+        ratio = at["control_vs_relu_median_ratio"].values[:, None]
+        verdict = at["control_vs_relu_verdict"].values[:, None]
+        ax.set_xticks([0], ["none"], fontsize=6)
+    else:
+        cells = at.sel(schedule=schedule)
+        ratio = cells["vs_relu_median_ratio"].transpose("optimizer", "switch").values
+        verdict = cells["vs_relu_verdict"].transpose("optimizer", "switch").values
+        ax.set_xticks(range(cells.sizes["switch"]), [str(e) for e in cells["switch_epoch"].values], fontsize=6)
+    image = _cells(ax, ratio, verdict, vmax)
+    ax.set_yticks(range(at.sizes["optimizer"]), [_setting_tick(str(s)) for s in at["setting"].values], fontsize=6)
+    return image
+
+
 def figure(ds: xr.Dataset, stem: str) -> list[str]:
-    """Heat maps of the median ratio ReLU/HRTA of the final loss over (learning rate x switch
-    point): rows the schedules, columns (family, width); ▲ / ▼ where the adjusted test finds
-    HRTA lower / higher."""
+    """One budget's map (``ds`` without the budget dim): rows the schedules and the control,
+    columns (family, width); ▲ / ▼ where the adjusted test finds HRTA lower / higher."""
     families = list(dict.fromkeys(str(f) for f in ds["family"].values))
     columns = [(fam, int(w)) for fam in families for w in ds["width"].values]
-    rows = list(ds["schedule"].values)
-    finite = np.abs(np.log10(ds["vs_relu_median_ratio"].values[np.isfinite(ds["vs_relu_median_ratio"].values)
-                                                                 & (ds["vs_relu_median_ratio"].values > 0)]))
+    rows = [*ds["schedule"].values, None]
+    ratios = np.concatenate([ds["vs_relu_median_ratio"].values.ravel(),
+                             ds["control_vs_relu_median_ratio"].values.ravel()])
+    finite = np.abs(np.log10(ratios[np.isfinite(ratios) & (ratios > 0)]))
     vmax = max(0.3, min(2.0, float(finite.max()) if finite.size else 1.0))
     width_in = style.TEXT_WIDTH_IN
-    height_in = min(0.8 * width_in, 0.9 + 1.05 * len(rows))
+    height_in = min(style.MAX_ASPECT * width_in * 1.15, 0.9 + 0.95 * len(rows))
     with style.paper_style():
         fig, axes = style.plt.subplots(len(rows), len(columns), figsize=(width_in, height_in), squeeze=False)
         for r, schedule in enumerate(rows):
             for c, (fam, width) in enumerate(columns):
                 image = _panel(axes[r, c], ds, fam, schedule, width, vmax)
-                first_of_family = c == 0 or columns[c - 1][0] != fam
-                if not first_of_family:
+                if c and columns[c - 1][0] == fam:
                     axes[r, c].tick_params(labelleft=False)
-                if r < len(rows) - 1:
-                    axes[r, c].tick_params(labelbottom=False)
-            label = str(ds["schedule_label"].sel(schedule=schedule).values)
-            axes[r, 0].set_ylabel(label.replace(" (s decreasing)", "\n(s decreasing)"), fontsize=7)
+            label = (f"control: s = {float(ds['control_s']):g}\nthroughout" if schedule is None
+                     else str(ds["schedule_label"].sel(schedule=schedule).values).replace(" (s", "\n(s"))
+            axes[r, 0].set_ylabel(label, fontsize=7)
         for c, (fam, width) in enumerate(columns):
             axes[0, c].set_title(f"{FAMILY_TITLES.get(fam, fam)}\nm = {width:,}", fontsize=7)
-        fig.supxlabel("switch point (fraction of the epochs)", fontsize=7)
-        bar = fig.colorbar(image, ax=axes, shrink=0.6, label="median ReLU / HRTA final loss")
+        fig.supxlabel("switch epoch", fontsize=7)
+        bar = fig.colorbar(image, ax=axes, shrink=0.6, label="median ReLU / HRTA loss at the budget")
         ticks = np.linspace(-vmax, vmax, 5)
         bar.set_ticks(ticks, labels=[f"{10**t:.3g}" for t in ticks])
-        fig.suptitle(f"Where HRTA helps: {ds.attrs['regime']}, {ds.sizes['seed']} seeds; "
-                     f"▲/▼ {ds.attrs['adjust']}-adjusted p < {ds.attrs['alpha']:g}", fontsize=8)
+        fig.suptitle(f"Where HRTA helps: {ds.attrs['regime']} at a budget of {int(ds['budget'])} epochs, "
+                     f"{ds.sizes['seed']} seeds; ▲/▼ {ds.attrs['adjust']}-adjusted p < {ds.attrs['alpha']:g}",
+                     fontsize=8)
+        return style.save(fig, stem)
+
+
+def budget_figure(ds: xr.Dataset, stem: str) -> list[str]:
+    """The verdict against the budget: per (family, width) panel, each schedule's and the
+    control's median ratio ReLU/HRTA over the family's cells against the budget, a filled
+    marker where most of those cells are decided lower, an empty one where most are decided
+    higher; below, ReLU's fall over the budget's last 10% (1: converged)."""
+    families = list(dict.fromkeys(str(f) for f in ds["family"].values))
+    columns = [(fam, int(w)) for fam in families for w in ds["width"].values]
+    budgets = ds["budget"].values
+    colours = dict(zip([*ds["schedule"].values, "control"], style.COLORBLIND))
+    with style.paper_style():
+        fig, axes = style.plt.subplots(2, len(columns), figsize=style.figure_size(2), squeeze=False, sharex=True,
+                                       sharey="row", height_ratios=(2, 1))
+        for c, (fam, width) in enumerate(columns):
+            at = ds.sel(width=width).where(ds["family"] == fam, drop=True)
+            lines = [(str(s), str(at["schedule_label"].sel(schedule=s).values), at["vs_relu_median_ratio"].sel(
+                schedule=s), at["vs_relu_verdict"].sel(schedule=s)) for s in at["schedule"].values]
+            lines.append(("control", f"s = {float(ds['control_s']):g} throughout", at["control_vs_relu_median_ratio"],
+                          at["control_vs_relu_verdict"]))
+            for key, label, ratio, verdict in lines:
+                over = [d for d in ratio.dims if d != "budget"]
+                median = ratio.median(over).values
+                holds = (verdict == "holds").sum(over).values
+                contra = (verdict == "contradicted").sum(over).values
+                cells = int(np.prod([ratio.sizes[d] for d in over]))
+                ax = axes[0, c]
+                ax.plot(budgets, median, color=colours[key], label=label, ls="--" if key == "control" else "-")
+                for b, m, h, k in zip(budgets, median, holds, contra):
+                    face = colours[key] if h > cells / 2 else "white"
+                    if h > cells / 2 or k > cells / 2:
+                        ax.scatter([b], [m], s=18, facecolor=face, edgecolor=colours[key], zorder=3)
+            ax.axhline(1.0, color="black", lw=0.7)
+            ax.set(xscale="log", yscale="log", title=f"{FAMILY_TITLES.get(fam, fam).split(',')[0]}, m = {width:,}")
+            axes[1, c].plot(budgets, at["relu_tail"].transpose("budget", ...).values, color="0.4", lw=0.8)
+            axes[1, c].set_xlabel("budget (epochs)")
+            axes[1, c].set_xticks(budgets, [str(b) for b in budgets])
+        axes[0, 0].set_ylabel("median ReLU / HRTA\n(filled: most cells ▲, empty: ▼)")
+        axes[1, 0].set_ylabel("ReLU's fall over\nthe last 10%")
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False)
+        fig.suptitle(f"{ds.attrs['regime']}: the verdict against the training budget, {ds.sizes['seed']} seeds")
         return style.save(fig, stem)

@@ -1,31 +1,35 @@
-"""The claims report as GitHub-flavoured Markdown (results/claims.md): a bottom line generated
-from the numbers, then one compact table per experiment for C1, one for C2, one per real-data
-experiment and quantity for C5 (hrta.reporting.words.comparisons), C3 and C4
-(hrta.reporting.words.architectures), the regime maps ("Where HRTA helps",
-hrta.reporting.words.regime), the width series toward the kernel limit
-(hrta.reporting.words.kernel_limit), the diverged runs (hrta.reporting.words.diverged), the
-Theorem 1 tables (hrta.reporting.words.theorem1) and Theorem 1 beyond two-layer ReLU
-(hrta.reporting.words.beyond). Plain pipe tables, no HTML."""
+"""The claims report as GitHub-flavoured Markdown (results/claims.md): the answer first
+(hrta.reporting.words.answer), the one statistical reading, a bottom line, then the regime
+maps and relaxation against homotopy (hrta.reporting.words.regime), the switch and the
+training dynamics (hrta.reporting.words.dynamics), C1, C2 and C5
+(hrta.reporting.words.comparisons), C3 and C4 (hrta.reporting.words.architectures), the
+width series toward the kernel limit (hrta.reporting.words.kernel_limit), the diverged runs
+(hrta.reporting.words.diverged) and Theorem 1 (hrta.reporting.words.theorem1, beyond).
+Plain pipe tables, no HTML."""
 
 import xarray as xr
 
-from hrta.reporting.words import architectures, comparisons, diverged, kernel_limit, regime, theorem1
+from hrta.reporting.words import answer, architectures, comparisons, diverged, dynamics, kernel_limit, regime, theorem1
 from hrta.reporting.words.beyond import beyond_bottom_line, beyond_section
 from hrta.reporting.words.format import num
 
 
-def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = None,
+def markdown(rep: dict, budgets: dict | None = None, widths: xr.Dataset | None = None,
              beyond: dict | None = None) -> str:
-    """The human-readable claims report; maps: regime name -> tested map (hrta.reporting.numbers.regime),
-    widths: the width series toward the kernel limit (hrta.theory.linearised.width_series),
-    beyond: Theorem 1's verdict beyond two-layer ReLU (results/theory/beyond.json)."""
-    out = ["# Claims of the paper, checked against these results", ""]
-    out += _bottom_line(rep) + (regime.bottom_line(maps) if maps else [])
+    """The human-readable claims report; budgets: regime map name -> its budgets (the maps'
+    summaries are in ``rep['maps']``), widths: the width series toward the kernel limit
+    (hrta.theory.linearised.width_series), beyond: Theorem 1's verdict beyond two-layer ReLU."""
+    maps = rep.get("maps", {})
+    out = ["# Claims of the paper, checked against these results", ""] + answer.section(rep) + how_to_read(rep)
+    out += ["## Bottom line", ""] + comparisons.bottom_line(rep) + architectures.depth_line(rep)
+    if rep["theory"]:
+        out += [theorem1.bottom_line(rep["theory"]), ""]
     out += [beyond_bottom_line(beyond), ""] if beyond else []
-    out += _how_to_read(rep) + comparisons.c1_section(rep) + comparisons.c2_section(rep) + comparisons.c5_section(rep)
-    out += architectures.c3_section(rep) + architectures.c4_section(rep) if "C3" in rep else []
     if maps:
-        out += [regime.section(maps)]
+        out += regime.section(maps, budgets or {}) + regime.relaxation_section(maps)
+    out += dynamics.switch_section(rep) + comparisons.c1_section(rep) + comparisons.c2_section(rep)
+    out += dynamics.dynamics_section(rep) + comparisons.c5_section(rep)
+    out += architectures.c3_section(rep) + architectures.c4_section(rep) if "C3" in rep else []
     if widths is not None:
         out += kernel_limit.section(widths)
     out += diverged.section(rep)
@@ -36,24 +40,21 @@ def markdown(rep: dict, maps: dict | None = None, widths: xr.Dataset | None = No
     return "\n".join(out)
 
 
-def _bottom_line(rep: dict) -> list[str]:
-    out = ["## Bottom line", ""] + comparisons.bottom_line(rep)
-    if not rep["C1"]:  # no ReLU baseline: the bottom line ends with C1, C2 and C5
-        return out + [""]
-    out += architectures.bottom_line(rep) if "C3" in rep else []
-    if rep["theory"]:
-        out += ["", theorem1.bottom_line(rep["theory"])]
-    return out + [""]
-
-
-def _how_to_read(rep: dict) -> list[str]:
+def how_to_read(rep: dict) -> list[str]:
+    """## How to read this: the one statistical reading of every verdict in the report."""
     s = rep["settings"]
     return ["## How to read this", "",
-            f"Compared: {s['compared']}, paired {s['pairing']}; the ratio is ReLU/HRTA, above 1 when HRTA ends "
-            "lower. A diverged run is the worst outcome: inside the rank tests it counts as a difference "
-            "larger than any finite one. Verdicts, each at significance level "
-            f"{s['alpha']} with two-sided p-values: *holds*, the test is significant and its own statistic "
-            "says HRTA ends lower, and HRTA never diverged on a seed where ReLU finished; *contradicted*, "
-            "significant the other way, and ReLU never diverged on a seed where HRTA finished; *undecided*, "
-            "anything else, with the reason beside it. Intervals are at confidence "
-            f"{num(1 - s['alpha'])}. p Holm: adjusted over all C1 tests together.", ""]
+            f"Compared: {s['compared']}, paired {s['pairing']}; ratios are baseline/HRTA (ReLU/HRTA, or the "
+            "plain network's for other bases and depths), above 1 when HRTA ends lower. One reading for every "
+            f"verdict here: the {s['test']} on the per-seed log ratios, its p-values adjusted with "
+            f"{s['adjust']} over each family of comparisons (C1: an experiment's optimizers, widths and "
+            "schedules; C1 at the minimum, C2, C5: likewise; C3, C4: each claim; a regime map: each comparison, "
+            f"optimizer family and budget), a verdict drawn on the adjusted p only, at level {s['alpha']}; the "
+            f"effect is the Hodges–Lehmann ratio with its distribution-free {num(1 - s['alpha'])} interval. "
+            "*holds*: HRTA lower, and HRTA never diverged on a seed where the baseline finished; *contradicted*: "
+            "HRTA higher, and the baseline never diverged on a seed where HRTA finished; *undecided*: anything "
+            f"else, with the reason. A verdict needs {s['min_pairs']} compared pairs; with fewer a row has *no "
+            "verdict* and gives the geometric-mean ratio with its t interval (gm), a description. Every pair's "
+            "fate is counted: compared, diverged on one side (the worst outcome for that side, inside the test), "
+            "both diverged (a tie), or left out (missing, non-finite, ≤ 0), and any left-out pair leaves its "
+            "row undecided.", ""]

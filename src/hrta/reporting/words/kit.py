@@ -7,11 +7,12 @@ import math
 from hrta.reporting.numbers import paired, trend
 from hrta.reporting.words.format import DASH, num
 
-SHORT = {paired.WILCOXON: "Wilcoxon", paired.T_TEST: "t-test", trend.KENDALL: "Kendall",
-         trend.KENDALL_DEPTH: "Kendall", None: "none"}
+SHORT = {paired.WILCOXON: "Wilcoxon", trend.KENDALL: "Kendall", trend.KENDALL_DEPTH: "Kendall", None: "none"}
 NOT_DECIDABLE = "not decidable at this precision"  # Theorem 1's third verdict (hrta.theory.spectra)
-ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of the Walsh averages of the log ratios",
-            paired.T_TEST: "the geometric-mean ratio, exp of the mean log ratio"}
+ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of the Walsh averages of the log ratios"}
+FATES = (("only_baseline_diverged", "baseline diverged"), ("only_method_diverged", "HRTA diverged"),
+         ("both_diverged", "both diverged"), ("missing", "missing"), ("non_finite", "non-finite"),
+         ("non_positive", "≤ 0"))
 
 
 def pipe_table(columns: list, rows: list) -> list[str]:
@@ -35,10 +36,10 @@ def verdicts(rows: list, names=paired.VERDICTS) -> dict:
 
 
 def claim_counts(rows: list) -> str:
-    """'of 4 settings 1 hold, 0 are contradicted and 3 are undecided'."""
-    counts = verdicts(rows)
-    return (f"of {len(rows)} settings {counts['holds']} hold, {counts['contradicted']} are contradicted and "
-            f"{counts['undecided']} are undecided")
+    """'of 4 settings 1 holds, 0 contradicted, 2 undecided, 1 without a verdict'."""
+    c = verdicts(rows)
+    return (f"of {len(rows)} settings {c['holds']} hold, {c['contradicted']} contradicted, {c['undecided']} undecided"
+            f" and {c['no verdict']} without a verdict (too few seeds)")
 
 
 def verdict_text(row: dict) -> str:
@@ -49,14 +50,14 @@ def verdict_text(row: dict) -> str:
 
 
 def shared_reason(rows: list) -> str:
-    """The reason every undecided row gives, when they all give the same ('' otherwise)."""
-    reasons = {r["reason"] for r in rows if r["verdict"] == "undecided"}
+    """The reason every undecided or unverdicted row gives, when they all give the same ('' otherwise)."""
+    reasons = {r["reason"] for r in rows if r["verdict"] in ("undecided", "no verdict")}
     return verdict_text({"verdict": "", "reason": reasons.pop()})[2:] if len(reasons) == 1 else ""
 
 
 def undecided_rows(shared: str) -> str:
-    """' Undecided rows: <the shared reason>.' for a caption, '' when there is none."""
-    return f" Undecided rows: {shared}." if shared else ""
+    """' Rows without a decision: <the shared reason>.' for a caption, '' when there is none."""
+    return f" Rows without a decision: {shared}." if shared else ""
 
 
 def verdict_column(shared: str):
@@ -76,37 +77,44 @@ def interval(row: dict) -> str:
     return f"{num(as_ratio(row['ci_low']))} to {num(as_ratio(row['ci_high']))}"
 
 
+def effect(row: dict) -> str:
+    """A paired row's effect with its interval: the Hodges–Lehmann ratio (or difference) where
+    it has a verdict's pairs, else the geometric-mean ratio with its t interval, marked (gm)."""
+    if row.get("scale") == "difference":
+        return f"Δ {num(row['estimate'])} ({interval_plain(row)})"
+    if row["verdict"] == "no verdict":
+        if math.isnan(row["mean_ratio"]):
+            return DASH
+        span = "" if math.isnan(row["mean_low"]) else f" ({num(row['mean_low'])} to {num(row['mean_high'])})"
+        return f"{num(row['mean_ratio'])}{span} gm"
+    return f"{num(as_ratio(row['estimate']))} ({interval(row)})"
+
+
+def interval_plain(row: dict) -> str:
+    """The interval of a difference, as it is."""
+    return DASH if math.isnan(row["ci_low"]) else f"{num(row['ci_low'])} to {num(row['ci_high'])}"
+
+
+def fates(row: dict) -> str:
+    """The pairs of a row: 'n compared' and every other fate with its count."""
+    others = [f"{row[k]} {name}" for k, name in FATES if row.get(k)]
+    return f"{row['compared']} compared" + (", " + ", ".join(others) if others else "")
+
+
 def trend_columns(factor: str) -> list:
     """The columns of a trend test (hrta.reporting.numbers.trend): pairs, τ, p, the slope as the
     factor per step (header ``factor``) and its interval."""
     return [("pairs", "r", lambda r: r["n_points"]), ("τ", "r", lambda r: num(r["tau"])),
-            ("p", "r", lambda r: num(r["p_value"])), (factor, "r", lambda r: num(as_ratio(r["slope"]))),
+            ("p adj.", "r", lambda r: num(r["p_adjusted"])), (factor, "r", lambda r: num(as_ratio(r["slope"]))),
             ("interval", "l", interval)]
 
 
-def tests_caption(rows: list, what: str) -> tuple[str, bool]:
-    """'Test: …' naming the test once, and whether the table needs a test column."""
-    tests = list(dict.fromkeys(r["test"] for r in rows))
-    if len(tests) == 1 and tests[0] is not None:
-        caption = f"Test: {tests[0]}; estimate: {what or ESTIMATE[tests[0]]}."
-        return caption, False
-    named = [t for t in tests if t]
-    if not named:
-        return "", False
-    caption = "Tests: " + "; ".join(f"{SHORT[t]}, {t}" for t in named) + "; none where too few pairs."
-    estimates = "; ".join(f"{SHORT[t]}: {what or ESTIMATE[t]}" for t in named)
-    return caption + f" Estimate, {estimates}.", True
-
-
 def reading(sub: list) -> str:
-    """One sentence on one experiment and optimizer."""
+    """One phrase on a group of rows: where HRTA is decided lower and higher."""
     holds = [r for r in sub if r["verdict"] == "holds"]
     contra = [r for r in sub if r["verdict"] == "contradicted"]
     if not holds and not contra:
-        reasons = sorted({r["reason"] for r in sub})
-        if all(r["test"] is None for r in sub):
-            return "no test: " + "; ".join(reasons)
-        return "no significant difference" if reasons == ["not significant"] else "undecided: " + "; ".join(reasons)
+        return "nothing decided"
     parts = []
     if holds:
         parts.append("HRTA lower with " + _where(holds))

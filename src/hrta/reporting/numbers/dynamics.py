@@ -1,0 +1,94 @@
+"""How each run trained, read off its loss history: the switch shock, the recovery after it,
+the minimum of the training loss and the drift after it, and how far from converged the
+run ended.
+
+All on the compared loss (for a Ritz energy, its gap to E(u*)), entry e of the history being
+the loss after e steps:
+
+- *switch shock* at a switch at epoch t (the first epoch of a stage with another s): the
+  loss just after over just before, L[t] / L[t - 1] (one step and the change of s apart);
+- *recovery*: the epochs from t until the loss is first below L[t - 1] again; NaN: never
+  within the run;
+- *minimum*: the epoch of the smallest loss and that loss; *drift*: final over minimum
+  (1: the run ended at its minimum);
+- *tail*: L[round(0.9 E)] / L[E], the factor by which the loss fell over the last 10% of
+  the E epochs (1: converged; a measure of the budget).
+
+A diverged run has none of these after its divergence (NaN).
+"""
+
+import numpy as np
+import xarray as xr
+
+from hrta.reporting.facts import compared_loss
+
+RUN_DIMS = ("optimizer", "method", "width", "seed")
+MEASURES = {  # name -> (long_name, units)
+    "shock": ("loss just after the switch over the loss just before it", "1"),
+    "recovery": ("epochs from the switch until the loss is below its value before the switch (NaN: never)",
+                 "epochs"),
+    "min_epoch": ("epoch of the smallest training loss", "epochs"),
+    "min_loss": ("smallest training loss of the run", "1"),
+    "drift": ("final training loss over the smallest", "1"),
+    "tail": ("training loss at 90% of the epochs over the final: the fall over the last 10%", "1"),
+}
+
+
+def switch_epochs(agg: xr.Dataset) -> xr.DataArray:
+    """The switch epochs of every run, dims (RUN_DIMS, switch), NaN past a run's last switch:
+    a per-run ``switch_epoch`` where the runs record one, else the method's stages."""
+    if "switch_epoch" in agg:
+        epochs = agg["switch_epoch"].where(agg["switch_epoch"] >= 0)
+        return epochs.expand_dims(switch=[0]) if "switch" not in epochs.dims else epochs
+    starts, s = agg["stage_start"].values, agg["stage_s"].values  # (method, stage)
+    per_method = [[int(starts[k, i]) for i in range(1, starts.shape[1])
+                   if starts[k, i] > 0 and s[k, i] != s[k, i - 1]] for k in range(starts.shape[0])]
+    count = max([len(p) for p in per_method] + [1])
+    table = np.full((len(per_method), count), np.nan)
+    for k, p in enumerate(per_method):
+        table[k, :len(p)] = p
+    by_method = xr.DataArray(table, dims=("method", "switch"), coords={"method": agg.method, "switch": range(count)})
+    return by_method.broadcast_like(agg["diverged"]).transpose(*RUN_DIMS, "switch")
+
+
+def dynamics(agg: xr.Dataset) -> xr.Dataset:
+    """The measures of every run of an aggregate, dims RUN_DIMS (and ``switch`` for the
+    switch's shock and recovery)."""
+    loss = compared_loss(agg).transpose(*RUN_DIMS, "epoch")
+    values = loss.values
+    epochs = loss.sizes["epoch"] - 1
+    div = agg["diverged_epoch"].transpose(*RUN_DIMS).values
+    alive = np.where(div >= 0, div, epochs + 1)  # entries before a divergence
+    idx = np.arange(epochs + 1)
+    live = np.where(idx < alive[..., None], values, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        finite = np.isfinite(live).any(-1)
+        min_epoch = np.where(finite, np.nanargmin(np.where(np.isfinite(live), live, np.inf), -1), -1)
+        min_loss = np.where(finite, np.nanmin(np.where(np.isfinite(live), live, np.inf), -1), np.nan)
+        final = live[..., -1]
+        tail = live[..., int(round(0.9 * epochs))] / final
+        drift = final / min_loss
+    switches = switch_epochs(agg).values
+    shock = np.full(switches.shape, np.nan)
+    recovery = np.full(switches.shape, np.nan)
+    for pos in np.ndindex(switches.shape):
+        t = switches[pos]
+        if not np.isfinite(t) or t < 1:
+            continue
+        line = live[pos[:-1]]
+        t = int(t)
+        before, after = line[t - 1], line[t]
+        shock[pos] = after / before
+        below = np.flatnonzero(line[t:] < before)
+        recovery[pos] = below[0] if below.size else np.nan
+    coords = {d: agg[d] for d in RUN_DIMS}
+    out = xr.Dataset({"shock": (RUN_DIMS + ("switch",), shock), "recovery": (RUN_DIMS + ("switch",), recovery),
+                      "switch_epoch": (RUN_DIMS + ("switch",), switches),
+                      "min_epoch": (RUN_DIMS, min_epoch.astype("int64")), "min_loss": (RUN_DIMS, min_loss),
+                      "drift": (RUN_DIMS, drift), "tail": (RUN_DIMS, tail)},
+                     coords=coords | {"switch": np.arange(switches.shape[-1])})
+    for name, (long_name, units) in MEASURES.items():
+        out[name].attrs.update(long_name=long_name, units=units)
+    out["switch_epoch"].attrs.update(long_name="epoch of the switch (first epoch of the new s)", units="epochs")
+    keep = [c for c in ("label", "is_baseline", "experiment", "loss_is_gap", "reference_loss") if c in agg.coords]
+    return out.assign_coords({c: agg[c] for c in keep})
