@@ -115,22 +115,27 @@ def with_facts(ds, schedules: dict, experiment="exp", reference=0.0, gap=False, 
 
 
 def regime_map(ratio_by_seed: np.ndarray, cells: int) -> xr.Dataset:
-    """A map of ``cells`` switch points, one optimizer, width and schedule; HRTA's loss is
-    ReLU's divided by ratio_by_seed in every cell; the control equals ReLU."""
+    """A map of ``cells`` switch points at one budget (1000 epochs), one optimizer, width and
+    schedule; HRTA's loss is ReLU's divided by ratio_by_seed in every cell; the control
+    equals ReLU."""
     seeds = np.arange(len(ratio_by_seed))
     relu = 1.0 + 0.1 * seeds
-    hrta = np.broadcast_to(relu / ratio_by_seed, (1, 1, cells, 1, len(seeds)))
+    hrta = np.broadcast_to(relu / ratio_by_seed, (1, 1, 1, cells, 1, len(seeds)))
     zeros = np.zeros_like(hrta, dtype=np.int8)
-    dims = ("optimizer", "schedule", "switch", "width", "seed")
+    dims = ("budget", "optimizer", "schedule", "switch", "width", "seed")
+    base = ("budget", "optimizer", "width", "seed")
+    switches = np.linspace(0.1, 0.9, cells)
     return xr.Dataset(
         {"final_loss": (dims, hrta), "diverged": (dims, zeros),
-         "relu_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
-         "relu_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8)),
-         "control_final_loss": (("optimizer", "width", "seed"), relu[None, None]),
-         "control_diverged": (("optimizer", "width", "seed"), np.zeros((1, 1, len(seeds)), np.int8))},
-        coords={"optimizer": ["gd_f0.5"], "schedule": ["hrta_0.5-1"], "switch": np.linspace(0.1, 0.9, cells),
+         "relu_final_loss": (base, relu[None, None, None]),
+         "relu_diverged": (base, np.zeros((1, 1, 1, len(seeds)), np.int8)),
+         "control_final_loss": (base, relu[None, None, None]),
+         "control_diverged": (base, np.zeros((1, 1, 1, len(seeds)), np.int8))},
+        coords={"budget": [1000], "optimizer": ["gd_f0.5"], "schedule": ["hrta_0.5-1"], "switch": switches,
                 "width": [100], "seed": seeds, "family": ("optimizer", ["gd"]),
                 "setting": ("optimizer", ["0.5 × 2n/λmax"]), "schedule_label": ("schedule", ["HRTA 0.5→1"]),
+                "switch_epoch": ("switch", np.round(1000 * switches).astype(int)),
+                "relu_tail": (("budget", "optimizer", "width"), np.full((1, 1, 1), 1.01)),
                 "loss_is_gap": np.int8(0), "reference_loss": 0.0, "control_s": 1.5},
         attrs={"regime": "fake"})
 
@@ -159,6 +164,17 @@ def drawn(monkeypatch):
     return figures
 
 
+def with_history(ds: xr.Dataset, epochs: int = 10) -> xr.Dataset:
+    """The aggregate (with its facts) given a loss history ending at its final loss, whose gap
+    to the reference loss halves over the run: gap × 2^((E - e) / E) at epoch e, NaN from a
+    run's diverged epoch on."""
+    e = xr.DataArray(np.arange(epochs + 1), dims="epoch", coords={"epoch": np.arange(epochs + 1)})
+    ref = float(ds["reference_loss"])
+    loss = ref + (ds["final_loss"].fillna(1.0) - ref) * 2.0 ** ((epochs - e) / epochs)
+    loss = loss.where((ds["diverged_epoch"] < 0) | (e < ds["diverged_epoch"]))
+    return ds.assign(loss=loss.transpose(*ds["final_loss"].dims, "epoch"))
+
+
 def final_losses(ratios: dict, experiment="exp", diverged=()) -> xr.Dataset:
     """An aggregate of final losses under Adam: ReLU and HRTA 0.5→1 at the widths that key
     ``ratios``, ReLU's loss 1 + 0.1 × seed and HRTA's that over ratios[width][seed], the test
@@ -174,7 +190,7 @@ def final_losses(ratios: dict, experiment="exp", diverged=()) -> xr.Dataset:
                      "diverged_epoch": (dims, np.where(div, 7, -1))},
                     coords={"optimizer": ["adam"], "method": ["relu", "hrta"], "width": widths,
                             "seed": list(range(ratio.shape[1]))})
-    return with_facts(ds, RELU_AND_HRTA, experiment=experiment)
+    return with_history(with_facts(ds, RELU_AND_HRTA, experiment=experiment))
 
 
 class Functional(nn.Module):

@@ -22,6 +22,7 @@ from hrta.pipeline.grid import job_runs, jobs
 from hrta.pipeline.stability import resolve_lr
 from hrta.reporting.numbers import trend
 from hrta.reporting.numbers.architectures import depth_rows, ratios, split
+from hrta.reporting.numbers.paired import Reading
 from hrta.reporting.pictures.architectures import architectures_figure
 from hrta.theory.finite_ntk import DeepNetwork, empirical_ntk
 from hrta.training.populations import population_bytes
@@ -180,13 +181,14 @@ def _pairs(ratio: float, seeds: int = 6):
 
 
 def test_depth_trend_follows_the_ratios_and_names_its_test():
-    growing = trend.depth_trend({1: _pairs(1.1), 2: _pairs(1.5), 3: _pairs(2.0), 4: _pairs(3.0)})
-    assert growing.verdict == "grows" and growing.test == trend.KENDALL_DEPTH
-    assert np.exp(growing.slope) > 1
-    flat = trend.depth_trend({2: _pairs(1.5), 3: _pairs(1.5)})
-    assert flat.verdict == "undecided"
-    shrinking = trend.depth_trend({2: _pairs(3.0), 3: _pairs(1.0), 4: _pairs(0.3)})
-    assert shrinking.verdict == "shrinks"
+    trends = [trend.depth_trend({1: _pairs(1.1), 2: _pairs(1.5), 3: _pairs(2.0), 4: _pairs(3.0)}),
+              trend.depth_trend({2: _pairs(1.5), 3: _pairs(1.5)}),
+              trend.depth_trend({2: _pairs(3.0), 3: _pairs(1.0), 4: _pairs(0.3)})]
+    growing, flat, shrinking = trend.decide([t.as_dict() for t in trends], Reading(), [True] * 3)
+    assert growing["verdict"] == "grows" and growing["test"] == trend.KENDALL_DEPTH
+    assert np.exp(growing["slope"]) > 1
+    assert flat["verdict"] == "undecided" and flat["reason"] == "not significant after Benjamini-Hochberg"
+    assert shrinking["verdict"] == "shrinks"
 
 
 def _network_aggregate(base, depth, width, ratios, source="sin1d"):
@@ -211,7 +213,7 @@ def test_two_layer_relu_of_a_new_width_is_depth_one_of_the_trend_and_of_no_claim
     aggs |= dict([_network_aggregate("tanh", 1, 50, [2.0] * 6), _network_aggregate("relu", 2, 80, [2.0] * 6, "sin3d")])
     smooth, deep, two_layer = split(aggs)
     assert list(smooth) == ["sin1d_tanh_L1"] and list(two_layer) == ["sin1d_relu_L1"]
-    (row50, row80) = sorted(depth_rows(deep, two_layer, {}, 0.05), key=lambda r: r["width"])
+    (row50, row80) = sorted(depth_rows(deep, two_layer, {}, Reading()), key=lambda r: r["width"])
     assert list(row50["median_ratio_by_depth"]) == [1, 2, 3, 4] and row50["verdict"] == "shrinks"
     assert list(row80["median_ratio_by_depth"]) == [2]
 

@@ -12,10 +12,11 @@ from hrta.pipeline import regimes
 from hrta.pipeline.config import ConfigError, validate
 from hrta.pipeline.grid import runs
 from hrta.pipeline.stability import resolve_lr
-from hrta.reporting.numbers.regime import map_tests, with_tests
-from hrta.reporting.words.regime import bottom_line, section
+from hrta.reporting.numbers.paired import Reading
+from hrta.reporting.numbers.regime import map_tests, summary, with_tests
+from hrta.reporting.words.regime import section
 
-REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "epochs": 100,
+REGIME = {"widths": [20], "seeds": [0, 1, 2, 3, 4, 5], "budgets": [100, 200], "eval_every": 50,
           "optimizers": [{"family": "adam", "lrs": [1e-2, 1e-3]}, {"family": "gd", "stability_fractions": [0.5]}],
           "switches": [0.25, 0.75], "schedules": [[0.5, 1.0], [1.5, 1.0]]}
 
@@ -34,8 +35,8 @@ def test_sweep_generates_baseline_control_and_every_schedule(ci_config):
     assert names == ["relu", "control", "hrta_0.5-1_at0.25", "hrta_0.5-1_at0.75",
                      "hrta_1.5-1_at0.25", "hrta_1.5-1_at0.75"]
     down = exp["methods"][-1]["schedule"]
-    assert down == [{"s": 1.5, "epochs": 75}, {"s": 1.0, "epochs": 25}]
-    assert exp["methods"][1]["schedule"] == [{"s": 1.5, "epochs": 100}]
+    assert down == [{"s": 1.5, "epochs": 75}, {"s": 1.0, "epochs": 125}]  # switch in the smallest budget
+    assert exp["methods"][1]["schedule"] == [{"s": 1.5, "epochs": 200}] and exp["epochs"] == 200
     assert exp["problem"] == cfg["experiments"]["sin1d"]["problem"] and exp["figures"] == []
     assert "sin1d_regime" not in regimes.paper_experiments(cfg)
     assert sum(r.experiment == "sin1d_regime" for r in runs(cfg)) == 3 * 6 * 1 * 6
@@ -81,22 +82,20 @@ def test_adjustment_decides_as_its_arithmetic_says():
     """8 seeds, HRTA 2x lower on every seed of 20 cells: each raw p is the floor 2/2^8;
     Benjamini-Hochberg keeps every cell at it (holds), Holm multiplies by 20 (undecided)."""
     ds = regime_map(np.full(8, 2.0), cells=20)
-    bh, holm = map_tests(ds, 0.05, "bh"), map_tests(ds, 0.05, "holm")
+    bh, holm = map_tests(ds, Reading(adjust="bh")), map_tests(ds, Reading(adjust="holm"))
     np.testing.assert_allclose(bh["vs_relu_p_value"], 2 / 2**8)
-    assert (bh["vs_relu_verdict"] == "holds").all() and (bh["vs_relu_raw_verdict"] == "holds").all()
+    np.testing.assert_allclose(bh["vs_relu_p_adjusted"], 2 / 2**8)
+    assert (bh["vs_relu_verdict"] == "holds").all()
     assert (holm["vs_relu_verdict"] == "undecided").all()
     np.testing.assert_allclose(holm["vs_relu_p_adjusted"], 20 * 2 / 2**8)
     assert (bh["vs_control_verdict"] == "holds").all() and (bh["control_vs_relu_verdict"] == "undecided").all()
 
 
 def test_mirror_image_is_contradicted_and_reported():
-    ds = regime_map(np.full(8, 0.5), cells=3)
-    tested = with_tests(ds, 0.05, "bh")
+    tested = with_tests(regime_map(np.full(8, 0.5), cells=3), Reading())
     assert (tested["vs_relu_verdict"] == "contradicted").all()
     np.testing.assert_allclose(tested["vs_relu_median_ratio"], 0.5)
-    text = section({"fake": tested})
-    assert "| gd | HRTA 0.5→1 | 0 | 3 | 0 | 3 | m = 100: robust: HRTA higher in all 3 decided |" in text
-    assert "2/2^8 = 0.0078" in text
-    assert bottom_line({"fake": tested})[0] == (
-        "Regime map fake, gd: of 3 protocol cells (learning rate × switch × schedule × width, 8 seeds, "
-        "Benjamini-Hochberg-adjusted), HRTA ends lower than ReLU in 0, higher in 3, undecided in 0.")
+    text = "\n".join(section({"fake": summary(tested)}, {"fake": [1000]}))
+    assert "Budgets: 1000 epochs; 8 seeds per cell." in text
+    assert ("| 1000 | gd | 1.01× | HRTA 0.5→1 | 3 | 0 | 3 | 0 | 0 | 0.5 | "
+            "0.5 × 2n/λmax, switch at epoch 100, m = 100: 0.5 (contradicted) |") in text

@@ -216,7 +216,7 @@ def test_schema_enums_equal_the_codes():
     from hrta.problems import PROBLEMS
     from hrta.problems.bundled import DATASETS
     from hrta.problems.points import POINT_SETS
-    from hrta.reporting.numbers.regime import ADJUST
+    from hrta.reporting.numbers.paired import ADJUST
     from hrta.theory.deep_ntk import PARAMETRISATIONS
     from hrta.theory.linearised import NTK_KINDS
     from hrta.theory.smooth_ntk import SMOOTH_BASES
@@ -232,7 +232,7 @@ def test_schema_enums_equal_the_codes():
             "#problem.name": list(PROBLEMS), "#problem.train_points": POINT_SETS,
             "#problem.test_points": POINT_SETS, "#optimizer.algorithm": ALGORITHMS,
             "#optimizer.decay.kind": DECAYS, "#regime.optimizers[].family": ALGORITHMS,
-            "#regime.optimizers[].decay.kind": DECAYS, "#regime.adjust": list(ADJUST),
+            "#regime.optimizers[].decay.kind": DECAYS, "claims.adjust": list(ADJUST),
             "#real_data.dataset": list(DATASETS), "#architectures.networks[].base": list(BASES)}
     enums = _schema_enums()
     assert set(enums) == set(code), "every enum of the schema has its code counterpart here"

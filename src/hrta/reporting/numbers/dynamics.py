@@ -36,19 +36,19 @@ MEASURES = {  # name -> (long_name, units)
 
 def switch_epochs(agg: xr.Dataset) -> xr.DataArray:
     """The switch epochs of every run, dims (RUN_DIMS, switch), NaN past a run's last switch:
-    a per-run ``switch_epoch`` where the runs record one, else the method's stages."""
-    if "switch_epoch" in agg:
-        epochs = agg["switch_epoch"].where(agg["switch_epoch"] >= 0)
-        return epochs.expand_dims(switch=[0]) if "switch" not in epochs.dims else epochs
-    starts, s = agg["stage_start"].values, agg["stage_s"].values  # (method, stage)
-    per_method = [[int(starts[k, i]) for i in range(1, starts.shape[1])
-                   if starts[k, i] > 0 and s[k, i] != s[k, i - 1]] for k in range(starts.shape[0])]
+    the starts of the stages whose s differs from the stage before, per run where the runs
+    record them (``switch_epoch``: a plateau ends when each run decides), else the method's."""
+    starts = agg["switch_epoch"] if "switch_epoch" in agg else agg["stage_start"].broadcast_like(agg["diverged"])
+    starts = starts.where(starts >= 0).transpose(*RUN_DIMS, "stage").values.astype(float)
+    s = agg["stage_s"].values  # (method, stage)
+    per_method = [[i for i in range(1, s.shape[1]) if np.isfinite(s[k, i]) and s[k, i] != s[k, i - 1]]
+                  for k in range(s.shape[0])]
     count = max([len(p) for p in per_method] + [1])
-    table = np.full((len(per_method), count), np.nan)
-    for k, p in enumerate(per_method):
-        table[k, :len(p)] = p
-    by_method = xr.DataArray(table, dims=("method", "switch"), coords={"method": agg.method, "switch": range(count)})
-    return by_method.broadcast_like(agg["diverged"]).transpose(*RUN_DIMS, "switch")
+    table = np.full(starts.shape[:-1] + (count,), np.nan)
+    for k, stages in enumerate(per_method):
+        table[:, k, :, :, :len(stages)] = starts[:, k][..., stages]
+    coords = {d: agg[d] for d in RUN_DIMS} | {"switch": np.arange(count)}
+    return xr.DataArray(np.where(table > 0, table, np.nan), dims=RUN_DIMS + ("switch",), coords=coords)
 
 
 def dynamics(agg: xr.Dataset) -> xr.Dataset:

@@ -214,12 +214,6 @@ def _mean_interval(d: np.ndarray, alpha: float) -> tuple[float, float, float]:
     return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
 
-def log_ratios(base, base_diverged, method, method_diverged, trained=None) -> tuple[np.ndarray, dict]:
-    """Per-pair log(base / method) with +-inf for a one-sided divergence, NaN where there is
-    no comparison, and the fates' counts (see ``fates``)."""
-    return fates(base, base_diverged, method, method_diverged, trained)
-
-
 def median_ratio(base, base_diverged, method, method_diverged, trained=None) -> float:
     """Median of baseline/method over the pairs with a comparison (inf: the baseline diverged
     alone, 0: the method did); NaN when there is none."""

@@ -2,10 +2,11 @@
 paired log ratios.
 
 The points are the per-seed log ratios d = log(baseline) - log(method) of every width
-(hrta.reporting.numbers.paired.log_ratios), against log10(width) (against the number of hidden
-layers for ``depth_trend``). A one-sided divergence is the worst
-outcome (d = +-inf), as in the paired test; a pair with no comparison (both diverged, or a
-value <= 0) is left out and counted. The test is Kendall's tau-b between log10(width) and d,
+(hrta.reporting.numbers.paired.fates), against log10(width) (against the number of hidden
+layers for ``depth_trend``). A one-sided divergence is the worst outcome (d = +-inf), as in
+the paired test; a pair both of whose runs diverged is a tie without a point; a pair left
+out (a run missing, a value non-finite or <= 0) is counted and leaves the verdict
+undecided, as in the paired test. The test is Kendall's tau-b between log10(width) and d,
 which uses only the order of d, so a divergence enters as a value beyond every finite one;
 its direction is the sign of tau. The estimate is the Theil-Sen slope of d against log10(width)
 (median of the slopes between points at different widths; two divergences on the same side
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import stats
 
-from hrta.reporting.numbers.paired import log_ratios
+from hrta.reporting.numbers.paired import LEFT_OUT, fates
 
 KENDALL = "Kendall's tau-b of log ratio against log width (two-sided)"
 KENDALL_DEPTH = "Kendall's tau-b of log ratio against depth (two-sided)"
@@ -31,7 +32,8 @@ class Trend:
 
     n_points: int  # (width, seed) pairs in the test
     n_widths: int
-    left_out: int  # pairs without a comparison: both diverged, missing, non-finite, non-positive
+    both_diverged: int  # pairs without a comparison, a tie
+    left_out: int  # pairs left out: missing, non-finite, non-positive (any blocks a verdict)
     test: str | None
     tau: float
     p_value: float
@@ -66,6 +68,8 @@ def decide(rows: list[dict], reading, ahead: list[bool]) -> list[dict]:
             row["verdict"], row["reason"] = "undecided", "needs two widths (depths) and three comparable pairs"
         elif row["n_points"] < reading.min_pairs:
             row["verdict"], row["reason"] = "undecided", f"{row['n_points']} pairs, fewer than {reading.min_pairs}"
+        elif row["left_out"]:
+            row["verdict"], row["reason"] = "undecided", f"{row['left_out']} pairs left out that could change it"
         elif not p_adj < reading.alpha:
             row["verdict"], row["reason"] = "undecided", f"not significant after {reading.adjust_name}"
         elif row["tau"] < 0:
@@ -76,16 +80,17 @@ def decide(rows: list[dict], reading, ahead: list[bool]) -> list[dict]:
 
 
 def _trend(pairs: dict, alpha: float, x_of, test: str) -> Trend:
-    xs, ys, left_out = [], [], 0
+    xs, ys, both, left_out = [], [], 0, 0
     for key, arrays in pairs.items():
-        d, counts = log_ratios(*arrays)
+        d, counts = fates(*arrays)
         kept = d[~np.isnan(d)]
         xs += [x_of(key)] * len(kept)
         ys += list(kept)
-        left_out += counts["both_diverged"] + counts["missing"] + counts["non_finite"] + counts["non_positive"]
+        both += counts["both_diverged"]
+        left_out += sum(counts[f] for f in LEFT_OUT)
     x, y = np.array(xs), np.array(ys)
     n_widths = len(np.unique(x))
-    base = {"n_points": len(x), "n_widths": n_widths, "left_out": left_out}
+    base = {"n_points": len(x), "n_widths": n_widths, "both_diverged": both, "left_out": left_out}
     if n_widths < 2 or len(x) < 3:
         return Trend(**base, test=None, tau=math.nan, p_value=math.nan, slope=math.nan, ci_low=math.nan,
                      ci_high=math.nan)

@@ -46,10 +46,12 @@ def _family(rep: dict, family: str) -> str | None:
         rows = [r for r in rows if r["budget"] == top]
         holds, contra = sum(r["holds"] for r in rows), sum(r["contradicted"] for r in rows)
         cells = sum(r["cells"] for r in rows)
-        best = max((r for r in rows if r["best"] is not None), key=lambda r: r["best"]["median_ratio"])
+        best = max((r for r in rows if r["best"] is not None and math.isfinite(r["best"]["median_ratio"])),
+                   key=lambda r: r["best"]["median_ratio"], default=None)
+        strongest = "" if best is None else f"; the strongest is {best['label']}: {_cell(best['best'])}"
         return (f"Under {FAMILY_NAMES.get(family, family)} on {name} at {top} epochs (ReLU's fall over the last 10%: "
                 f"{num(rows[0]['relu_tail'])}×), HRTA ends below ReLU in {holds} of {cells} protocol cells and above "
-                f"it in {contra}; the strongest is {best['label']}: {_cell(best['best'])} {link('map')}.")
+                f"it in {contra}{strongest} {link('map')}.")
     return None
 
 

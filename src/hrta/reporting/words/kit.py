@@ -1,15 +1,13 @@
-"""What the report's tables and sentences share: GitHub pipe tables, confidence intervals as
-ratios, verdict text, counts and groups of rows, the caption that names a table's tests, and
-the reason its undecided rows share."""
+"""What the report's tables and sentences share: GitHub pipe tables, effects with their
+intervals, the fates of a row's pairs, verdict text, counts and groups of rows, and the
+reason its undecided rows share."""
 
 import math
 
-from hrta.reporting.numbers import paired, trend
+from hrta.reporting.numbers import paired
 from hrta.reporting.words.format import DASH, num
 
-SHORT = {paired.WILCOXON: "Wilcoxon", trend.KENDALL: "Kendall", trend.KENDALL_DEPTH: "Kendall", None: "none"}
 NOT_DECIDABLE = "not decidable at this precision"  # Theorem 1's third verdict (hrta.theory.spectra)
-ESTIMATE = {paired.WILCOXON: "the Hodges–Lehmann ratio, exp of the median of the Walsh averages of the log ratios"}
 FATES = (("only_baseline_diverged", "baseline diverged"), ("only_method_diverged", "HRTA diverged"),
          ("both_diverged", "both diverged"), ("missing", "missing"), ("non_finite", "non-finite"),
          ("non_positive", "≤ 0"))
@@ -33,13 +31,6 @@ def groups(rows: list, keys: tuple) -> dict:
 def verdicts(rows: list, names=paired.VERDICTS) -> dict:
     """{verdict: how many rows have it} for every verdict named."""
     return {v: sum(1 for r in rows if r["verdict"] == v) for v in names}
-
-
-def claim_counts(rows: list) -> str:
-    """'of 4 settings 1 holds, 0 contradicted, 2 undecided, 1 without a verdict'."""
-    c = verdicts(rows)
-    return (f"of {len(rows)} settings {c['holds']} hold, {c['contradicted']} contradicted, {c['undecided']} undecided"
-            f" and {c['no verdict']} without a verdict (too few seeds)")
 
 
 def verdict_text(row: dict) -> str:
@@ -125,7 +116,8 @@ def reading(sub: list) -> str:
 
 def _where(rows: list) -> str:
     by_label = groups(rows, ("label",))
-    return ", ".join(f"{label} at m = {'/'.join(str(r['width']) for r in sub)}" for (label,), sub in by_label.items())
+    return ", ".join(f"{label} at m = {'/'.join(dict.fromkeys(str(r['width']) for r in sub))}"
+                     for (label,), sub in by_label.items())
 
 
 def fails_and_undecided(failing: list, undecided: list, sep: str) -> str:
