@@ -23,6 +23,7 @@ import xarray as xr
 from hrta.reporting.facts import compared_loss
 
 RUN_DIMS = ("optimizer", "method", "width", "seed")
+DRIFT = 1.05  # a method whose median final loss is this far above its minimum drifts up after it
 MEASURES = {  # name -> (long_name, units)
     "shock": ("loss just after the switch over the loss just before it", "1"),
     "recovery": ("epochs from the switch until the loss is below its value before the switch (NaN: never)",
@@ -92,3 +93,10 @@ def dynamics(agg: xr.Dataset) -> xr.Dataset:
     out["switch_epoch"].attrs.update(long_name="epoch of the switch (first epoch of the new s)", units="epochs")
     keep = [c for c in ("label", "is_baseline", "experiment", "loss_is_gap", "reference_loss") if c in agg.coords]
     return out.assign_coords({c: agg[c] for c in keep})
+
+
+def drifting(dyn: xr.Dataset) -> xr.DataArray:
+    """Per (optimizer, method, width): the median drift over seeds where it is above DRIFT
+    (the method drifts up after its minimum), else NaN."""
+    median = dyn["drift"].median("seed")
+    return median.where(median > DRIFT)

@@ -3,8 +3,9 @@ one block per experiment and optimizer, one power of ten per column."""
 
 import pandas as pd
 
+from hrta.reporting.numbers.dynamics import DRIFT
 from hrta.reporting.words import kit
-from hrta.reporting.words.format import column_exponent, mean_sd, power_label
+from hrta.reporting.words.format import column_exponent, mean_sd, num, power_label
 
 QUANTITIES = (("loss", "final training loss"), ("error", "final test error"))
 
@@ -65,7 +66,18 @@ def markdown(df: pd.DataFrame) -> str:
                 (f"m = {w}{power_label(e)}", "r", lambda row, k=k, e=e: _cell(row[1][k], quantity, e))
                 for k, (w, e) in enumerate(zip(widths, powers))]
             out += [f"{title[0].upper()}{title[1:]}:", ""] + kit.pipe_table(columns, rows) + [""]
+        out += [_drift(rows), ""]
     return "\n".join(out)
+
+
+def _drift(rows) -> str:
+    """Where a method's final loss sits above its minimum (it drifts up after it)."""
+    up = [f"{label} at m = {r['width']} ({num(r['drift'])}×)" for label, cells in rows for r in cells
+          if r["drift"] == r["drift"]]
+    if not up:
+        return f"No method drifts up after its minimum (the median final loss over the smallest is at most {DRIFT})."
+    return (f"Drifts up after its minimum (the median final loss over the smallest is above {DRIFT}: the final "
+            "value is not the best the method reached): " + "; ".join(up) + ".")
 
 
 def latex(df: pd.DataFrame) -> str:
