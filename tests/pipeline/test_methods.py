@@ -111,6 +111,12 @@ def test_an_open_last_stage_needs_the_experiments_epochs(ci_config):
         validate(ci_config, SCHEMA)
 
 
+def test_a_ramp_from_the_baselines_s_is_not_taken_for_a_baseline(ci_config):
+    (ramp,) = _explicit(ci_config, {"name": "up", "s": [1.0, 1.5], "ramp": 0.2})
+    assert ramp["schedule"] == [{"s": 1.0, "epochs": 50}, {"ramp": 1.5, "epochs": 20, "shape": "linear"},
+                                {"s": 1.5, "epochs": 30}]
+
+
 def test_two_methods_that_would_share_a_label_are_refused(ci_config):
     """Same s values, different switch points: one label 'HRTA 0.5→1' for two methods."""
     _with(ci_config, {"name": "early", "s": [0.5, 1.0], "switches": [0.25]},
