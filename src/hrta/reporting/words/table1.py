@@ -58,7 +58,7 @@ def markdown(df: pd.DataFrame) -> str:
            "stands for x × 10ᵏ; a column whose values span more than two decades gives each cell its "
            "own power of ten, (mean ± sd)×10ᵏ. Diverged runs are counted in the cell, never averaged.", ""]
     for exp, opt, widths, rows, gap in _blocks(df):
-        out += [f"## {exp} ({opt})", "", _seeds(rows) + ".", ""]
+        out += [f"## {exp} ({opt})", "", _seeds(rows) + ". " + _budget(rows) + ".", ""]
         for quantity, _ in QUANTITIES:
             powers = _columns(rows, quantity)
             title = _title(quantity, gap, rows)
@@ -68,6 +68,15 @@ def markdown(df: pd.DataFrame) -> str:
             out += [f"{title[0].upper()}{title[1:]}:", ""] + kit.pipe_table(columns, rows) + [""]
         out += [_drift(rows), ""]
     return "\n".join(out)
+
+
+def _budget(rows) -> str:
+    """The epochs and how converged the baseline is: its fall over the last 10% of them."""
+    cells = [r for _, cells in rows for r in cells]
+    base = [r for r in cells if r["baseline"]]
+    falls = ", ".join(f"m = {r['width']}: {num(r['tail'])}×" for r in base)
+    fall = f"; ReLU's fall over the last 10% of them: {falls}" if base else ""
+    return f"Budget: {cells[0]['epochs']} epochs{fall}"
 
 
 def _drift(rows) -> str:
