@@ -5,13 +5,16 @@ import sys
 from pathlib import Path
 
 import hrta.pipeline.config
+import hrta.pipeline.provenance
 import hrta.pipeline.resources
 import hrta.pipeline.sizes
 import hrta.pipeline.yamlfile
 
 HERE = Path(
     workflow.current_basedir
-)  # this workflow's own files, wherever it runs from
+)  # this workflow's own files, wherever it runs from (also as a module of another workflow)
+# The git state of this checkout (not of the installed package), read once for every job.
+GIT = hrta.pipeline.provenance.publish(HERE)
 # Snakemake has read the --configfile profiles already, keeping the last of two equal keys
 # and running YAML templates: each is read again strictly, and refused before any job
 # (after the size check, which names the key of a huge list).

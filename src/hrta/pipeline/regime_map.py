@@ -82,6 +82,6 @@ def map_dataset(agg, name: str, regime: dict):
     ds.attrs["regime"] = name
     ds["lr"].attrs["long_name"] = "learning rate of the first epoch, as trained"
     ds["switch"].attrs["long_name"] = "switch point (fraction of the smallest budget)"
-    ds["switch_epoch"].attrs.update(long_name="epoch of the switch", units="epochs")
-    ds["budget"].attrs.update(long_name="training budget: the epochs after which the runs are read", units="epochs")
+    ds["switch_epoch"].attrs["long_name"] = "epoch of the switch"  # units: hrta.pipeline.descriptions
+    ds["budget"].attrs["long_name"] = "training budget: the epochs after which the runs are read"
     return ds
