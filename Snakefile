@@ -1,8 +1,11 @@
 # hrta: regenerate the figures and the table of the HRTA paper.
 # `snakemake --cores all` runs the default profile (config.yaml); another profile
 # (`--configfile workflow/configs/<name>.yaml`) is applied over it.
+import os
 import sys
 from pathlib import Path
+
+from snakemake_interface_executor_plugins.settings import DeploymentMethod
 
 import hrta.pipeline.config
 import hrta.pipeline.provenance
@@ -15,6 +18,13 @@ HERE = Path(
 )  # this workflow's own files, wherever it runs from (also as a module of another workflow)
 # The git state of this checkout (not of the installed package), read once for every job.
 GIT = hrta.pipeline.provenance.publish(HERE)
+# Under --sdm conda, jobs run in environment.yml's environment, which holds the dependencies
+# but not hrta (Snakemake copies the file elsewhere, where a pip `-e .` would find nothing):
+# they import it from this checkout.
+if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(HERE / "src"), os.environ.get("PYTHONPATH")])
+    )
 # Snakemake has read the --configfile profiles already, keeping the last of two equal keys
 # and running YAML templates: each is read again strictly, and refused before any job
 # (after the size check, which names the key of a huge list).
