@@ -1,7 +1,6 @@
 # hrta: regenerate the figures and the table of the HRTA paper.
 # `snakemake --cores all` runs the default profile (config.yaml); another profile
 # (`--configfile workflow/configs/<name>.yaml`) is applied over it.
-import os
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from snakemake_interface_executor_plugins.settings import DeploymentMethod
 import hrta.pipeline.config
 import hrta.pipeline.provenance
 import hrta.pipeline.resources
+import hrta.pipeline.scripts
 import hrta.pipeline.sizes
 import hrta.pipeline.yamlfile
 
@@ -22,9 +22,7 @@ GIT = hrta.pipeline.provenance.publish(HERE)
 # but not hrta (Snakemake copies the file elsewhere, where a pip `-e .` would find nothing):
 # they import it from this checkout.
 if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(HERE / "src"), os.environ.get("PYTHONPATH")])
-    )
+    hrta.pipeline.scripts.jobs_import_from(HERE / "src")
 # Snakemake has read the --configfile profiles already, keeping the last of two equal keys
 # and running YAML templates: each is read again strictly, and refused before any job
 # (after the size check, which names the key of a huge list).

@@ -11,10 +11,10 @@ import xarray as xr
 from hrta.model.schedule import Schedule
 from hrta.pipeline.regimes import BASELINE, CONTROL, coords, method_name, schedule_name, switch_at
 
-RUN_VARS = {  # name -> what it is at a budget (the runs' own attributes are of the whole history)
-    "final_loss": "training loss after the budget's epochs (NaN if diverged by then)",
-    "final_test_error": "test error at the budget (NaN if diverged by then)",
-    "diverged": "whether the loss became non-finite by the budget",
+RUN_VARS = {  # name -> what it is at a budget, of whose runs (their own attributes are of the whole history)
+    "final_loss": "{runs} training loss after the budget's epochs (NaN if diverged by then)",
+    "final_test_error": "{runs} test error at the budget (NaN if diverged by then)",
+    "diverged": "whether {runs} loss became non-finite by the budget",
 }
 ROLES = {"": "HRTA's", f"{BASELINE}_": "ReLU's", f"{CONTROL}_": "the control's"}  # variable prefix -> runs
 
@@ -86,7 +86,7 @@ def map_dataset(agg, name: str, regime: dict):
     ds.attrs["regime"] = name
     for prefix, runs_of in ROLES.items():
         for var, meaning in RUN_VARS.items():
-            ds[f"{prefix}{var}"].attrs = {"long_name": f"{runs_of} {meaning}"}
+            ds[f"{prefix}{var}"].attrs = {"long_name": meaning.format(runs=runs_of)}
     ds["lr"].attrs["long_name"] = "learning rate of the first epoch, as trained"
     ds["switch"].attrs["long_name"] = "switch point (fraction of the smallest budget)"
     ds["switch_epoch"].attrs["long_name"] = "epoch of the switch"  # units: hrta.pipeline.descriptions
