@@ -29,6 +29,8 @@ if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
 hrta.pipeline.sizes.check_size(config)
 for _profile in workflow.overwrite_configfiles:
     hrta.pipeline.yamlfile.read(_profile)
+# A config given: --configfile, --config, or a using workflow's config: (as a module).
+HANDED = bool(config)
 _validated = hrta.pipeline.config.validate(
     hrta.pipeline.config.in_force(HERE / "config.yaml", config),
     HERE / "workflow/schemas/config.schema.yaml",
@@ -57,7 +59,11 @@ PROFILE = (  # the profiles in force: inside the checkout by their path in it
         )
         for path in workflow.overwrite_configfiles
     )
-    or "config.yaml (default)"
+    or (
+        "config.yaml with the config handed over it (--config, or a using workflow's)"
+        if HANDED
+        else "config.yaml (default)"
+    )
 )
 
 

@@ -42,8 +42,8 @@ def test_the_workflow_as_a_module_uses_the_handed_config_and_records_its_own_com
     outer.mkdir()
     (outer / "profile.yaml").write_text(CI_PROFILE.read_text())
     (outer / "Snakefile").write_text(OUTER.format(profile="profile.yaml", snakefile=checkout / "Snakefile"))
-    target = "results/aggregate/sin3d.nc"
-    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", target], cwd=outer,
+    target, page = "results/aggregate/sin3d.nc", "results/report/provenance.rst"
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", target, page], cwd=outer,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
     ds = read_netcdf(outer / target)
@@ -52,4 +52,6 @@ def test_the_workflow_as_a_module_uses_the_handed_config_and_records_its_own_com
     assert recorded_config(ds, target)["problem"]["n_train"] == ci_sin3d["problem"]["n_train"]
     assert (ds.attrs["git_commit"], ds.attrs["git_dirty"]) == (commit, "no")
     assert commit in ds.attrs["history"]
+    said = (outer / page).read_text()  # the report's provenance page: the same commit, the handed config
+    assert f"with the config handed over it (--config, or a using workflow's)`` at git commit ``{commit}``" in said
     assert not (outer / "config.yaml").exists()  # nothing of the workflow's was copied next to the user's
