@@ -66,6 +66,7 @@ def linearised(dataset: xr.Dataset, runs: dict, histories: dict, kind: str) -> x
             lam_max = ntk.extreme_eigenvalues(basis.ntk(st.s))[1]
             limits.setdefault(st.s, []).append(2 * len(y) / lam_max)
     first = next(iter(runs.values()))
+    limits = dict(sorted(limits.items()))  # a coordinate in increasing order, as CF asks
     ds = xr.Dataset(
         {"measured_loss": (("method", "seed", "epoch"), measured),
          "predicted_loss": (("method", "seed", "epoch"), predicted),
