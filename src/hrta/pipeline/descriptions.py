@@ -102,6 +102,8 @@ VARIABLES = {
     "shock": ("loss just after the switch over the loss just before it", DIMENSIONLESS),
     "recovery": ("epochs from the switch until the loss is below its value before it (NaN: never)",
                  DIMENSIONLESS),
+    "peak": ("highest loss from the switch until the recovery (or the end) over the loss just before it",
+             DIMENSIONLESS),
     "min_epoch": ("epoch of the smallest training loss", DIMENSIONLESS),
     "min_loss": ("smallest training loss of the run", DIMENSIONLESS),
     "drift": ("final training loss over the smallest", DIMENSIONLESS),
