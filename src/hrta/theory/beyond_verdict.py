@@ -1,7 +1,8 @@
 """Theorem 1's verdict beyond two-layer ReLU, on the spectra of hrta.theory.beyond: per
-experiment and network, is lambda_min of each NTK part non-decreasing in s, on which s
-intervals does it decrease, the finite networks beside it, and per parametrisation of the
-deep ReLU networks the depth from which it fails. Reads the spectra only: no torch."""
+experiment and network, is lambda_min of each NTK part non-decreasing in s (judged against
+the resolution level the spectra carry), on which s intervals does it decrease, the finite
+networks beside it, and per parametrisation of the deep ReLU networks the depth from which
+it fails. Reads the spectra only: no torch."""
 
 import numpy as np
 import xarray as xr
