@@ -8,6 +8,7 @@ import torch
 
 from hrta.model.homotopy import HomotopyActivation
 from hrta.theory import beyond, deep_ntk, finite_ntk, ntk, smooth_ntk
+from hrta.theory.beyond_verdict import beyond_verdict
 
 SAMPLES = 400_000
 SE = 5.0  # tolerance in standard errors of the Monte Carlo mean
@@ -171,14 +172,14 @@ def _beyond_config():
 
 def test_spectra_verdict_holds_on_a_real_case_and_fails_on_a_constructed_decrease():
     ds = beyond.experiment_spectra(inputs(12, 1), _beyond_config(), "augment", 0).assign_coords(experiment="toy")
-    out = beyond.beyond_verdict([ds], 1e-10)
+    out = beyond_verdict([ds], 1e-10)
     relu = out["experiments"]["toy"]["networks"]["relu_L1"]
     assert relu["verdict"] == "holds"  # Theorem 1 itself: two-layer ReLU
     s = ds["s"].values
     lam = ds["lambda_min"].sel(network="relu_L2", part="ntk").values.copy()
     lam[3:6] = lam[2] * np.array([0.9, 0.8, 0.7])  # a decrease over s[2] .. s[5]
     ds["lambda_min"].loc[{"network": "relu_L2", "part": "ntk"}] = lam
-    out = beyond.beyond_verdict([ds], 1e-10)
+    out = beyond_verdict([ds], 1e-10)
     part = out["experiments"]["toy"]["networks"]["relu_L2"]["parts"]["ntk"]
     assert part["verdict"] == "fails"
     assert part["decreasing_intervals"][0] == [float(s[2]), float(s[5])]
@@ -202,7 +203,7 @@ def test_claims_section_names_the_failing_network_and_interval():
     lam = ds["lambda_min"].sel(network="relu_L2", part="ntk").values.copy()
     lam[3:6] = lam[2] * np.array([0.9, 0.8, 0.7])
     ds["lambda_min"].loc[{"network": "relu_L2", "part": "ntk"}] = lam
-    verdict = beyond.beyond_verdict([ds], 1e-10)
+    verdict = beyond_verdict([ds], 1e-10)
     line = beyond_bottom_line(verdict)
     assert "holds for ReLU networks with L = 1 hidden layer" in line
     assert (f"it holds at L = 1 and fails from L = 2 on (λ_min of the whole NTK decreasing for s in "
@@ -222,7 +223,7 @@ def test_the_depth_from_which_a_parametrisation_fails():
     lam = ds["lambda_min"].sel(network="relu_L3", part="ntk").values.copy()
     lam[3:6] = lam[2] * np.array([0.9, 0.8, 0.7])
     ds["lambda_min"].loc[{"network": "relu_L3", "part": "ntk"}] = lam
-    out = beyond.beyond_verdict([ds], 1e-10)
+    out = beyond_verdict([ds], 1e-10)
     s = ds["s"].values
     assert out["parametrisations"]["unnormalised"] == {
         "depths": [1, 2, 3], "holds": [1, 2], "fails": [3], "fails_from_depth": 3,

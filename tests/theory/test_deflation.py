@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from hrta.theory import ntk
-from hrta.theory.spectra import monotone_part
+from hrta.theory.monotone import monotone_part
 
 EPS = np.finfo(np.float64).eps
 DIGITS = 40

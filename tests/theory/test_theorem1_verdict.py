@@ -5,7 +5,8 @@ import pytest
 import xarray as xr
 
 from hrta.theory import ntk
-from hrta.theory import spectra as sp
+from hrta.theory.monotone import monotone_part
+from hrta.theory.theorem1_verdict import at_s, monotone_verdict
 
 S = np.round(np.linspace(0.05, 1.95, 39), 12)
 N = 100  # training points: rounding level eps * N * lambda_max = 2.7e-12 for lambda_max = 120
@@ -34,7 +35,7 @@ def spectra(lambda_min: dict, lambda_max: float = 120.0, widths=(20,), nulls: in
 
 
 def test_increasing_spectra_hold():
-    out = sp.monotone_verdict(spectra({}), 1e-10)
+    out = monotone_verdict(spectra({}), 1e-10)
     assert out["verdict"] == "holds" and out["theorem1_holds"] is True
     assert {p["verdict"] for p in out["parts"].values()} == {"holds"}
 
@@ -42,7 +43,7 @@ def test_increasing_spectra_hold():
 @pytest.mark.parametrize("part", ntk.PARTS)
 def test_a_strictly_decreasing_part_fails(part):
     """lambda_min falling from 1e-8 to 1e-9 (the output part's scale, far below 1e-10 x lambda_max)."""
-    out = sp.monotone_verdict(spectra({part: np.geomspace(1e-8, 1e-9, len(S))}), 1e-10)
+    out = monotone_verdict(spectra({part: np.geomspace(1e-8, 1e-9, len(S))}), 1e-10)
     assert out["parts"][part]["verdict"] == "fails"
     assert len(out["parts"][part]["decreasing_steps"]) == len(S) - 1
     assert out["parts"][part]["largest_relative_decrease"] == pytest.approx(1 - 10 ** (-1 / 38))
@@ -54,23 +55,23 @@ def test_a_strictly_decreasing_part_fails(part):
 def test_one_small_dip_fails(part):
     lam = 1e-3 * S**2
     lam[20] = lam[19] * (1 - 1e-6)  # a relative dip of 1e-6, far above rounding (1e-3 x 2.7e-12)
-    out = sp.monotone_verdict(spectra({part: lam}), 1e-10)
+    out = monotone_verdict(spectra({part: lam}), 1e-10)
     assert out["parts"][part]["decreasing_steps"] == [[S[19], S[20]]]
 
 
 def test_rounding_level_is_not_decidable_not_holds():
     lam = 4e-9 * S**2
     lam[:3] = [1e-13, 2e-12, 2.5e-12]  # at or below eps * N * 120 = 2.66e-12
-    out = sp.monotone_verdict(spectra({"output": lam}), 1e-10)
+    out = monotone_verdict(spectra({"output": lam}), 1e-10)
     part = out["parts"]["output"]
     assert part["verdict"] == "not decidable at this precision" and part["unresolved_s"] == list(S[:3])
     assert out["verdict"] == "not decidable at this precision" and out["theorem1_holds"] is False
     lam[5] = 0.5 * lam[4]  # a clear decrease is still seen
-    assert sp.monotone_verdict(spectra({"output": lam}), 1e-10)["parts"]["output"]["verdict"] == "fails"
+    assert monotone_verdict(spectra({"output": lam}), 1e-10)["parts"]["output"]["verdict"] == "fails"
 
 
 def test_values_at_the_schedules_s():
-    table = sp.at_s(spectra({}, widths=(20, 200)), [1.5, 0.5, 1.0], 1e-10)
+    table = at_s(spectra({}, widths=(20, 200)), [1.5, 0.5, 1.0], 1e-10)
     assert set(table) == set(ntk.PARTS) and set(table["output"]) == {"infinite", 20, 200}
     inf = table["output"]["infinite"]
     assert inf["s"] == [0.5, 1.0, 1.5] and inf["verdict"] == "holds"
@@ -80,7 +81,7 @@ def test_values_at_the_schedules_s():
 
 
 def test_exactly_singular_finite_grams_are_zero_at_every_s_and_judged_beyond_their_null_directions():
-    row = sp.at_s(spectra({}, nulls=70), [0.5, 1.0, 1.5], 1e-10)["output"][20]
+    row = at_s(spectra({}, nulls=70), [0.5, 1.0, 1.5], 1e-10)["output"][20]
     assert row["classes"] == {"singular": 2} and row["null_directions"] == [70, 70] and row["sources"] == ["kinks"]
     assert row["lambda_min"] == [0.0, 0.0, 0.0] and row["verdict"] == "holds"  # exact zeros: constant
     assert row["beyond_null_verdict"] == "holds"
@@ -90,11 +91,11 @@ def test_exactly_singular_finite_grams_are_zero_at_every_s_and_judged_beyond_the
 def test_a_singular_gram_after_a_positive_one_fails_and_exact_zeros_are_resolved():
     s = np.array([0.5, 1.0, 1.5])
     level = np.full(3, 1e-12)
-    falls = sp.monotone_part(np.array([1e-9, 0.0, 0.0]), level, s, 1e-10, exact=np.array([False, True, True]))
+    falls = monotone_part(np.array([1e-9, 0.0, 0.0]), level, s, 1e-10, exact=np.array([False, True, True]))
     assert falls["verdict"] == "fails" and falls["decreasing_steps"] == [[0.5, 1.0]]
-    rises = sp.monotone_part(np.array([0.0, 0.0, 1e-9]), level, s, 1e-10, exact=np.array([True, True, False]))
+    rises = monotone_part(np.array([0.0, 0.0, 1e-9]), level, s, 1e-10, exact=np.array([True, True, False]))
     assert rises["verdict"] == "holds" and rises["unresolved_s"] == []
-    assert sp.monotone_part(np.array([0.0, 0.0, 1e-9]), level, s, 1e-10)["verdict"] == "not decidable at this precision"
+    assert monotone_part(np.array([0.0, 0.0, 1e-9]), level, s, 1e-10)["verdict"] == "not decidable at this precision"
 
 
 def test_the_file_rounding_level_decides_what_the_plain_one_cannot():
@@ -103,13 +104,13 @@ def test_the_file_rounding_level_decides_what_the_plain_one_cannot():
     lam = 4e-9 * S**2
     lam[:3] = [1e-13, 2e-12, 2.5e-12]
     ds = spectra({"output": lam})
-    assert sp.monotone_verdict(ds, 1e-10)["parts"]["output"]["verdict"] == "not decidable at this precision"
+    assert monotone_verdict(ds, 1e-10)["parts"]["output"]["verdict"] == "not decidable at this precision"
     ds["rounding_level"] = (("part", "s"), 1e-6 * ds["lambda_min"].values)
     ds["null_space_min"] = ("part", [4 * 4e-9, 1.0, 1.0])
     ds["gram_rank"] = ("part", [2, 2, 2])
-    out = sp.monotone_verdict(ds, 1e-10)["parts"]["output"]
+    out = monotone_verdict(ds, 1e-10)["parts"]["output"]
     assert out["verdict"] == "holds"
     assert out["null_space"]["plain_unresolved_s"] == list(S[:3]) and out["null_space"]["mu"] == 1.6e-8
     lam[5] = 0.5 * lam[4]  # and a decrease is still seen
     ds["lambda_min"] = (("part", "s"), np.array([lam, 4e-9 * S**2, 4e-9 * S**2]))
-    assert sp.monotone_verdict(ds, 1e-10)["parts"]["output"]["verdict"] == "fails"
+    assert monotone_verdict(ds, 1e-10)["parts"]["output"]["verdict"] == "fails"

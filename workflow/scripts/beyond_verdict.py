@@ -10,7 +10,7 @@ import json
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
 from hrta.pipeline.provenance import run_state, versions
-from hrta.theory.beyond import beyond_verdict
+from hrta.theory.beyond_verdict import beyond_verdict
 
 
 def main(path: str, tolerance: float, out: str) -> None:

@@ -13,8 +13,9 @@ import json
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
 from hrta.pipeline.provenance import run_state, versions
+from hrta.theory.monotone import combined
 from hrta.theory.nullity import SOURCES
-from hrta.theory.spectra import PART_MEANING, at_s, combined, monotone_verdict
+from hrta.theory.theorem1_verdict import PART_MEANING, at_s, monotone_verdict
 
 
 def main(paths: list[str], tolerance: float, out: str) -> None:

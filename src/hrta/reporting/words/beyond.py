@@ -3,7 +3,7 @@ matrix stay non-decreasing in s for deep homotopy ReLU networks, in the parametr
 project trains and in the variance-preserving one, and for smooth bases?
 
 Reads the verdict file's dictionary (workflow/scripts/beyond_verdict.py writes it from
-hrta.theory.beyond.beyond_verdict)."""
+hrta.theory.beyond_verdict.beyond_verdict)."""
 
 from hrta.reporting.facts import BASE_NAMES
 from hrta.reporting.words import kit

@@ -7,7 +7,7 @@ import math
 from hrta.reporting.numbers import paired
 from hrta.reporting.words.format import DASH, num
 
-NOT_DECIDABLE = "not decidable at this precision"  # Theorem 1's third verdict (hrta.theory.spectra)
+NOT_DECIDABLE = "not decidable at this precision"  # Theorem 1's third verdict (hrta.theory.theorem1_verdict)
 FATES = (("only_baseline_diverged", "baseline diverged"), ("only_method_diverged", "HRTA diverged"),
          ("both_diverged", "both diverged"), ("missing", "missing"), ("non_finite", "non-finite"),
          ("non_positive", "≤ 0"))

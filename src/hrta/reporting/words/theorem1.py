@@ -5,7 +5,7 @@ networks' Gram matrices, with one sentence per part: how the infinite-width valu
 lambda_min beyond them).
 
 Reads the verdict file's dictionary only (workflow/scripts/theorem1_verdict.py writes it from
-hrta.theory.spectra.monotone_verdict and at_s, with the parts' meanings and the sources of
+hrta.theory.theorem1_verdict.monotone_verdict and at_s, with the parts' meanings and the sources of
 null directions): no theory module, so no torch."""
 
 import math
