@@ -85,3 +85,19 @@ def test_a_missing_run_is_refused_by_name_or_kept_as_a_gap():
     gaps = complete(job, _experiment([0, 1]), allow_gaps=True)
     assert gaps["trained"].sel(seed=1).values.tolist() == [[[False], [False]]]
     assert np.isnan(gaps["loss"].sel(seed=1).values).all() and bool(gaps["planned"].all())
+
+
+def test_combining_in_pairs_gives_the_one_merge_of_every_piece():
+    """Pieces of different schedules, lengths and dims, in a shuffled order."""
+    rng = np.random.default_rng(0)
+    pieces = [with_run_dims({"optimizer": o, "method": m, "width": w, "seed": s}, _history(m, rng.random(), d))
+              for o in ("gd", "adam") for m in SCHEDULES for w in (10, 30) for s in range(3) for d in (s % 2,)]
+    order = rng.permutation(len(pieces))
+    pieces = [pieces[i] for i in order]
+    once = xr.merge([ds.drop_attrs(deep=False) for ds in pieces], join="outer", compat="no_conflicts",
+                    combine_attrs="drop_conflicts")
+    expected = once.transpose(*RUN_DIMS, ...)
+    got = combine(pieces)
+    xr.testing.assert_identical(got.drop_vars(["diverged", "diverged_epoch", "stage_start", "is_baseline"]),
+                                expected.drop_vars(["diverged", "diverged_epoch", "stage_start", "is_baseline"]))
+    np.testing.assert_array_equal(got["diverged"], expected["diverged"].fillna(0))

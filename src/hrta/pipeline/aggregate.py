@@ -30,12 +30,15 @@ def combine(pieces: list[xr.Dataset]) -> xr.Dataset:
     grid; shorter histories and schedules are padded (NaN, -1). Global attrs are dropped
     (callers stamp theirs); the facts the runs carry as coordinates are kept."""
     # xr.merge, not combine_by_coords: given histories of different lengths, the latter
-    # broadcast the scalar variables over epochs.
+    # broadcast the scalar variables over epochs. Merged in pairs, then pairs of pairs: one
+    # merge of every piece aligns each to the whole grid at once (memory: pieces x grid).
     bare = [ds.copy(deep=False) for ds in pieces]
     for ds in bare:
         ds.attrs = {}  # variables keep theirs (long_name, description)
-    out = xr.merge(bare, join="outer", compat="no_conflicts", combine_attrs="drop_conflicts")
-    out = out.transpose(*RUN_DIMS, ...)
+    while len(bare) > 1:
+        bare = [xr.merge(bare[i:i + 2], join="outer", compat="no_conflicts", combine_attrs="drop_conflicts")
+                for i in range(0, len(bare), 2)]
+    out = bare[0].transpose(*RUN_DIMS, ...)
     for name, fill in (("diverged", 0), ("diverged_epoch", -1), ("switch_epoch", -1)):
         if name in out:  # switch_epoch: not in run files written before it was recorded
             out[name] = out[name].fillna(fill).astype("int64")
