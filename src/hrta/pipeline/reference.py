@@ -27,13 +27,16 @@ final_*, measured_final_loss, *_median_ratio
 predicted_loss, predicted_final_loss           relative                         5e-6       4.88e-7
 *_estimate, *_ci_low, *_ci_high (regime map)   absolute, log-ratio units        1e-4       1.21e-5
 *_p_value, *_p_adjusted (regime map)           absolute                         1e-6       0
-empirical_lambda_min, empirical_lambda_max     absolute / lambda_max at the     2e-6       2.31e-7
+empirical_lambda_min, _max, _beyond_null      absolute / lambda_max at the     2e-6       2.31e-7
 (finite float32 networks at initialisation)    same point
 lambda_min, lambda_max, resolution,            absolute / lambda_max at the     1e-12      3.04e-15
-quadrature_error (float64 closed forms)        same point
+quadrature_error, null_space_min,              same point
+rounding_level (float64 closed forms)
+relu_tail (regime map: ReLU's fall)            relative                         1e-3       (as loss)
 lr, stable_lr, reference_loss, loss_reference  relative                         1e-12      4.94e-16
-s, stage_s, control_s, *_n_tested; every       exactly                          0          0
-integer, boolean and string (diverged,
+s, stage_s, control_s, *_n_tested, *_n_lower,  exactly                          0          0
+*_n_seeds, *_left_out; every integer,
+boolean and string (diverged,
 diverged_epoch, verdicts, labels)
 =============================================  ===============================  =========  ============
 
@@ -85,8 +88,10 @@ RULES = (  # (variable name pattern, rule); first match wins; non-float variable
     (r"predicted_loss|predicted_final_loss", Rule("relative", 5e-6)),
     (r".*_(estimate|ci_low|ci_high)", Rule("absolute", 1e-4)),
     (r".*_(p_value|p_adjusted)", Rule("absolute", 1e-6)),
-    (r"empirical_lambda_(min|max)", Rule("eigen", 2e-6)),
-    (r"lambda_(min|max)|resolution|quadrature_error", Rule("eigen", 1e-12)),
+    (r"empirical_lambda_(min|max|beyond_null)", Rule("eigen", 2e-6)),
+    (r"lambda_(min|max)|resolution|quadrature_error|null_space_min|rounding_level", Rule("eigen", 1e-12)),
+    (r"relu_tail", Rule("relative", 1e-3)),
+    (r".*_(n_lower|n_seeds|n_tested|left_out)", EXACT),
     (r"lr|stable_lr|reference_loss|loss_reference", Rule("relative", 1e-12)),
     (r"s|stage_s|control_s|.*_n_tested", EXACT),
 )
