@@ -137,9 +137,15 @@ class Browser:
         """Click the element (a JavaScript expression) at its centre as a mouse does, after
         scrolling it into view; a problem, or None."""
         found = f"(() => {{ try {{ return {element}; }} catch {{ return null; }} }})()"  # null on a blank page
-        rect = self.js(f"(() => {{ const el = {found}; if (!el) return null;"
-                       " el.scrollIntoView({block: 'nearest', inline: 'nearest'});"
-                       " return el.getBoundingClientRect().toJSON(); })()")
+        where = (f"(() => {{ const el = {found}; if (!el) return null;"
+                 " el.scrollIntoView({block: 'nearest', inline: 'nearest'});"
+                 " return el.getBoundingClientRect().toJSON(); })()")
+        rect, deadline = self.js(where), time.monotonic() + 3
+        while rect and time.monotonic() < deadline:  # a reader clicks once it stops moving (sliding sidebar)
+            time.sleep(0.08)
+            rect, before = self.js(where), rect
+            if rect == before:
+                break
         if not rect:
             return "nothing to click"
         x, y = rect["left"] + rect["width"] / 2, rect["top"] + rect["height"] / 2
@@ -155,6 +161,15 @@ class Browser:
                       {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
         time.sleep(0.05)
         return None
+
+    def settle(self, timeout: float = 3) -> None:
+        """Wait until the sidebar stops sliding (its width the same twice in a row)."""
+        width, deadline = None, time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.08)
+            width, before = self.js(f"{NAV}?.getBoundingClientRect().width"), width
+            if width == before:
+                return
 
     def errors(self) -> list[str]:
         """The JavaScript errors since the last call."""
@@ -277,12 +292,12 @@ def _check_result(browser: Browser, out: Path, size: str, where: str, row: int, 
     if mime.startswith("image/"):
         hide = f"{NAV}.querySelector('h1 a[type=button]')"
         problems += [f"{name}: the sidebar's hide button: {p}" for p in filter(None, [browser.click(hide)])]
-        time.sleep(0.3)  # the sidebar slides away
+        browser.settle()  # the sidebar slides away
         problems += [f"{name} (sidebar hidden): {p}" for p in _check_shown(browser, name, path, mime)]
         browser.screenshot(out / size / f"{k:02d}_{_slug(where)}_{_slug(label)}_full.png")
         show = f"{NAV}.parentElement.querySelector('div.fixed a[type=button]')"
         problems += [f"{name}: the sidebar's show button: {p}" for p in filter(None, [browser.click(show)])]
-        time.sleep(0.3)
+        browser.settle()
     problem = browser.click(info)
     if problem:
         return problems + [f"{name}: its info button: {problem}"]

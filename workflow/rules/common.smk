@@ -9,6 +9,7 @@ import hrta.pipeline.grid as grid
 import hrta.pipeline.regimes
 import hrta.pipeline.resources
 import hrta.reporting.words.captions
+import hrta.reporting.words.report_labels as report_labels
 
 PATHS = grid.PATHS
 JOB_PER = config["training"]["job_per"]

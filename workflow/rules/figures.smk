@@ -1,5 +1,4 @@
 import hrta.reporting.numbers.proof as proof_graph
-import hrta.reporting.words.report_labels as report_labels
 
 
 def convergence_place(figure):
