@@ -58,7 +58,12 @@ def answer_items(claims_md: str) -> list[str]:
         if line.startswith("## "):
             break
         body.append(line)
-    items = [line[2:].strip() for line in body if line.startswith("- ")]
+    items = []
+    for line in body:
+        if line.startswith("- "):
+            items.append(line[2:].strip())
+        elif items and line.startswith("  ") and line.strip():  # a bullet's continued line
+            items[-1] += " " + line.strip()
     return items or [" ".join(line.strip() for line in body if line.strip())]
 
 
@@ -98,7 +103,7 @@ def caption_html(template: str, context: dict, config: dict) -> str:
                                 wildcards=SimpleNamespace(**context.get("wildcards", {})), config=config)
     text = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(template).render(snakemake=snakemake)
     text += "\n\n.. _Claims: #the-claims\n"
-    return docutils.core.publish_parts(text, writer_name="html",
+    return docutils.core.publish_parts(text, writer="html",
                                        settings_overrides={"report_level": 4, "halt_level": 3})["body"]
 
 
