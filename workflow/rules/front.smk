@@ -28,29 +28,63 @@ def reader_figures():
     for stem, fig in FIGURES.items():
         if fig["experiment"] in EXPERIMENTS:
             words = figure_caption(SimpleNamespace(figure=stem))
-            params = {"experiment": fig["experiment"], "metrics": fig["metrics"], **words}
+            params = {
+                "experiment": fig["experiment"],
+                "metrics": fig["metrics"],
+                **words,
+            }
             place = convergence_place(stem)
             add(stem, place, "convergence.rst", ["c1"], {"figure": stem}, params)
     for name, views in REGIME_VIEWS.items():
         largest = f"b{max(config['regimes'][name]['budgets'])}"
         for view in views:
             backs = ["map", "relaxation"] if view in (largest, "budget") else []
-            add(f"regime_{name}_{view}", report_labels.regime(name, view), "regime.rst", backs,
-                {"regime": name, "view": view})
+            add(
+                f"regime_{name}_{view}",
+                report_labels.regime(name, view),
+                "regime.rst",
+                backs,
+                {"regime": name, "view": view},
+            )
     if LINEARISED:
         add("kernel_limit", report_labels.kernel_limit(), "kernel_limit.rst")
     for experiment in EXPERIMENTS:
-        add(f"switch_{experiment}", report_labels.switch(experiment), "switch.rst", ["switch"],
-            {"experiment": experiment})
+        add(
+            f"switch_{experiment}",
+            report_labels.switch(experiment),
+            "switch.rst",
+            ["switch"],
+            {"experiment": experiment},
+        )
     if ARCHITECTURES:
-        add("architectures", report_labels.architectures(), "architectures.rst", ["c3", "c4"])
+        add(
+            "architectures",
+            report_labels.architectures(),
+            "architectures.rst",
+            ["c3", "c4"],
+        )
         for stem, fig in FIGURES.items():
             if fig["experiment"] in ARCHITECTURES:
-                add(stem, convergence_place(stem), "convergence.rst", [], {"figure": stem},
-                    {"experiment": fig["experiment"], "metrics": fig["metrics"],
-                     **figure_caption(SimpleNamespace(figure=stem))})
+                add(
+                    stem,
+                    convergence_place(stem),
+                    "convergence.rst",
+                    [],
+                    {"figure": stem},
+                    {
+                        "experiment": fig["experiment"],
+                        "metrics": fig["metrics"],
+                        **figure_caption(SimpleNamespace(figure=stem)),
+                    },
+                )
     for name in REAL_DATA:
-        add(name, report_labels.real_data(name), "real_data.rst", ["c5"], {"dataset": name})
+        add(
+            name,
+            report_labels.real_data(name),
+            "real_data.rst",
+            ["c5"],
+            {"dataset": name},
+        )
     add("theorem1", report_labels.theorem1(), "theorem1.rst")
     if BEYOND:
         add("theorem1_beyond", report_labels.theorem1_beyond(), "theorem1_beyond.rst")
