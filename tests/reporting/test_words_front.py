@@ -2,6 +2,8 @@
 behind it; every figure with its caption; a static page."""
 
 import re
+import subprocess
+import sys
 
 from hrta.reporting.words import front
 from hrta.reporting.words.answer import HEADINGS, anchor
@@ -69,3 +71,11 @@ def test_the_page_puts_the_answer_first_and_needs_no_script():
     ids = set(re.findall(r'id="([^"]+)"', html))
     assert {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)} <= ids  # every link lands on the page
     assert html.count(">The answer<") == 1  # the claims' own answer section is not repeated
+
+
+def test_the_page_job_imports_no_torch():
+    """The page job only reads results: its script's imports stay free of torch and Lightning."""
+    code = ("import sys, hrta.pipeline.scripts, hrta.pipeline.files, hrta.reporting.words.front;"
+            "print(sorted(m for m in ('torch', 'lightning', 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
