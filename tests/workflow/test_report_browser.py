@@ -338,6 +338,12 @@ def check_report(report: Path, out: Path, browser: Browser) -> list[str]:
                            " return h && h.getBoundingClientRect().top; })()")
         if title is None or title < 0:
             problems.append(f"{size} landing page: its title is missing or above the window ({title})")
+        problem = browser.click("document.querySelector('.prose ul a')")  # the answer's first link
+        shown = None if problem else browser.wait("app.state.navbarMode === 'resultinfo' && app.state.resultPath")
+        if problem or not shown:
+            problems.append(f"{size} landing page: the answer's first link: {problem or 'opened no result'}")
+        browser.open(report, width, height)
+        browser.wait(f"typeof app !== 'undefined' && {NAV} !== null", timeout=30)
         k = 0
         for category in browser.js("Object.keys(categories).sort((a, b) => a.localeCompare(b))"):
             subs = browser.js(f"Object.keys(categories[{json.dumps(category)}]).sort((a, b) => a.localeCompare(b))")
@@ -357,6 +363,9 @@ def check_report(report: Path, out: Path, browser: Browser) -> list[str]:
                     browser.open(report, width, height)
                     browser.wait(f"typeof app !== 'undefined' && {NAV} !== null", timeout=30)
                     continue
+                listed = browser.js(f"categories[{json.dumps(category)}][{json.dumps(sub)}].length")
+                if rows != listed:  # two results with one name share a row: one cannot be opened
+                    problems.append(f"{size} {where}: {rows} rows for {listed} results")
                 browser.screenshot(out / size / f"{k:02d}_{_slug(where)}.png")
                 for row in range(rows):
                     k += 1
