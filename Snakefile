@@ -4,20 +4,33 @@
 import sys
 from pathlib import Path
 
+from snakemake_interface_executor_plugins.settings import DeploymentMethod
+
 import hrta.pipeline.config
+import hrta.pipeline.provenance
 import hrta.pipeline.resources
+import hrta.pipeline.scripts
 import hrta.pipeline.sizes
 import hrta.pipeline.yamlfile
 
 HERE = Path(
     workflow.current_basedir
-)  # this workflow's own files, wherever it runs from
+)  # this workflow's own files, wherever it runs from (also as a module of another workflow)
+# The git state of this checkout (not of the installed package), read once for every job.
+GIT = hrta.pipeline.provenance.publish(HERE)
+# Under --sdm conda, jobs run in environment.yml's environment, which holds the dependencies
+# but not hrta (Snakemake copies the file elsewhere, where a pip `-e .` would find nothing):
+# they import it from this checkout.
+if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method:
+    hrta.pipeline.scripts.jobs_import_from(HERE / "src")
 # Snakemake has read the --configfile profiles already, keeping the last of two equal keys
 # and running YAML templates: each is read again strictly, and refused before any job
 # (after the size check, which names the key of a huge list).
 hrta.pipeline.sizes.check_size(config)
 for _profile in workflow.overwrite_configfiles:
     hrta.pipeline.yamlfile.read(_profile)
+# A config given: --configfile, --config, or a using workflow's config: (as a module).
+HANDED = bool(config)
 _validated = hrta.pipeline.config.validate(
     hrta.pipeline.config.in_force(HERE / "config.yaml", config),
     HERE / "workflow/schemas/config.schema.yaml",
@@ -46,7 +59,11 @@ PROFILE = (  # the profiles in force: inside the checkout by their path in it
         )
         for path in workflow.overwrite_configfiles
     )
-    or "config.yaml (default)"
+    or (
+        "config.yaml with the config handed over it (--config, or a using workflow's)"
+        if HANDED
+        else "config.yaml (default)"
+    )
 )
 
 

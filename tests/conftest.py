@@ -32,12 +32,12 @@ RELU_AND_HRTA = {"relu": [{"s": 1.0, "epochs": 10}], "hrta": [{"s": 0.5, "epochs
 
 
 def workflow_copy(dest) -> Path:
-    """A copy of the workflow's own files (Snakefile, config.yaml, workflow/) in ``dest``, as
-    a checkout elsewhere has them."""
+    """A copy of the workflow's own files (Snakefile, config.yaml, environment.yml, workflow/)
+    in ``dest``, as a checkout elsewhere has them."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "Snakefile", dest)
-    shutil.copy2(ROOT / "config.yaml", dest)
+    for name in ("Snakefile", "config.yaml", "environment.yml"):
+        shutil.copy2(ROOT / name, dest)
     shutil.copytree(ROOT / "workflow", dest / "workflow", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 

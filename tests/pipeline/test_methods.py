@@ -111,6 +111,21 @@ def test_an_open_last_stage_needs_the_experiments_epochs(ci_config):
         validate(ci_config, SCHEMA)
 
 
+def test_a_ramp_from_the_baselines_s_is_not_taken_for_a_baseline(ci_config):
+    (ramp,) = _explicit(ci_config, {"name": "up", "s": [1.0, 1.5], "ramp": 0.2})
+    assert ramp["schedule"] == [{"s": 1.0, "epochs": 50}, {"ramp": 1.5, "epochs": 20, "shape": "linear"},
+                                {"s": 1.5, "epochs": 30}]
+
+
+def test_two_methods_that_would_share_a_label_are_refused(ci_config):
+    """Same s values, different switch points: one label 'HRTA 0.5→1' for two methods."""
+    _with(ci_config, {"name": "early", "s": [0.5, 1.0], "switches": [0.25]},
+          {"name": "late", "s": [0.5, 1.0], "switches": [0.75]})
+    with pytest.raises(ConfigError, match=r"'experiments\.sin3d\.methods': .*early, late would all be labelled "
+                                          r"'HRTA 0\.5→1'"):
+        validate(ci_config, SCHEMA)
+
+
 @pytest.mark.slow
 def test_a_dry_run_of_a_profile_with_every_kind(ci_config, tmp_path):
     """snakemake -n takes the kinds, one training job per method (training.job_per)."""

@@ -96,6 +96,7 @@ def test_mirror_image_is_contradicted_and_reported():
     assert (tested["vs_relu_verdict"] == "contradicted").all()
     np.testing.assert_allclose(tested["vs_relu_median_ratio"], 0.5)
     text = "\n".join(section({"fake": summary(tested)}, {"fake": [1000]}))
-    assert "Budgets: 1000 epochs; 8 seeds per cell." in text
+    assert ("Budgets: 1000 epochs; 8 seeds per cell. Figures: regime_fake_b1000 (every cell at each budget), "
+            "regime_fake_budget (the verdict against the budget).") in text
     assert ("| 1000 | gd | 1.01× | HRTA 0.5→1 | 3 | 0 | 3 | 0 | 0 | 0.5 | "
             "0.5 × 2n/λmax, switch at epoch 100, m = 100: 0.5 (contradicted) |") in text

@@ -60,7 +60,7 @@ def _aggregate(problem):
     schedules = {"relu": [{"s": 1.0, "epochs": 10}], "h": [{"s": 0.5, "epochs": 5}, {"s": 1.0, "epochs": 5}]}
     ds = xr.Dataset(
         {"loss": (dims + ("epoch",), loss - 2.0), "test_error": (dims + ("eval_epoch",), loss[..., ::5]),
-         "diverged_epoch": (dims, np.full(shape, -1))},
+         "diverged_epoch": (dims, np.full(shape, -1)), "diverged": (dims, np.zeros(shape, "int8"))},
         coords={"optimizer": ["adam", "gd"], "method": ["relu", "h"], "width": [10, 100, 1000],
                 "seed": [0, 1], "epoch": np.arange(11), "eval_epoch": [0, 5, 10]})
     return with_facts(ds, schedules, reference=-2.0, gap=True, loss_name=make_problem(problem).loss_name)

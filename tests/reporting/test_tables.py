@@ -6,7 +6,7 @@ import re
 import numpy as np
 import xarray as xr
 
-from conftest import with_facts
+from conftest import with_facts, with_history
 from hrta.reporting.numbers.table1 import summary
 from hrta.reporting.words import table1
 
@@ -19,9 +19,9 @@ def aggregate(loss, error, diverged):
     div = np.asarray(diverged)[None]
     loss = np.where(div, np.nan, np.asarray(loss, dtype=float)[None])
     ds = xr.Dataset({"final_loss": (dims, loss), "final_test_error": (dims, np.asarray(error, dtype=float)[None]),
-                     "diverged": (dims, div)},
+                     "diverged": (dims, div), "diverged_epoch": (dims, np.where(div, 7, -1))},
                     coords={"optimizer": ["adam"], "method": ["relu", "hrta"], "width": [10, 100], "seed": [0, 1, 2]})
-    return with_facts(ds, SCHEDULES)
+    return with_history(with_facts(ds, SCHEDULES))
 
 
 def _table(md: str, title: str) -> list[list[str]]:
@@ -36,7 +36,9 @@ def test_columns_share_a_power_of_ten_and_diverged_runs_are_counted():
     diverged = np.zeros((2, 2, 3), dtype=np.int64)
     diverged[1, 0, 2] = 1
     md = table1.markdown(summary({"exp": aggregate(loss, error, diverged)}))
-    assert "## exp (adam)" in md and "n = 3 seeds per cell; 1 run diverged." in md
+    assert "## exp (adam)" in md
+    assert ("n = 3 seeds per cell; 1 run diverged. Budget: 10 epochs; ReLU's fall over the last 10% of them: "
+            "m = 10: 1.07×, m = 100: 1.07×.") in md
     loss_rows = _table(md, "Final training loss")
     assert loss_rows[0] == ["method", "m = 10 ×10⁻²", "m = 100"]
     assert loss_rows[2] == ["ReLU", "8.79 ± 0.30", "(5.60 ± 0.10)×10⁻²"]
@@ -59,3 +61,15 @@ def test_a_cell_where_every_run_diverged_says_so():
     assert "nan" not in md.lower()
     tex = table1.latex(summary({"exp": aggregate(ones, ones, diverged)}))
     assert "all 3 diverged" in tex and r"$\pm$" in tex
+
+
+def test_a_method_that_drifts_up_after_its_minimum_is_named_with_its_factor():
+    loss = np.full((2, 2, 3), 0.1)
+    agg = aggregate(loss, loss, np.zeros((2, 2, 3), dtype=np.int64))
+    md = table1.markdown(summary({"exp": agg}))
+    assert "No method drifts up after its minimum (the median final loss over the smallest is at most 1.05)." in md
+    history = agg["loss"].copy()
+    history.loc[{"method": "relu", "width": 100, "epoch": 6}] = 0.05  # its minimum, half the final loss
+    md = table1.markdown(summary({"exp": agg.assign(loss=history)}))
+    assert md.endswith("Drifts up after its minimum (the median final loss over the smallest is above 1.05: the "
+                       "final value is not the best the method reached): ReLU at m = 100 (2×).\n")

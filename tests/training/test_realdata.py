@@ -16,6 +16,7 @@ from hrta.pipeline.aggregate import METHOD_FACTS, combine, with_run_dims
 from hrta.pipeline.config import ConfigError, load, validate
 from hrta.problems.bundled import load as load_dataset
 from hrta.reporting.numbers import claims
+from hrta.reporting.numbers.paired import Reading
 from hrta.reporting.numbers.table1 import summary
 from hrta.reporting.words import table1
 from hrta.reporting.words.claims import markdown
@@ -132,13 +133,13 @@ def test_aggregate_has_the_form_table1_and_the_claims_read(aggregate):
     df = summary({"digits": aggregate})
     assert set(df["error_name"]) == {"held-out classification error"} and df["error_mean"].notna().all()
     assert "Final held-out classification error:" in table1.markdown(df)
-    rep = claims.report({}, real_data={"digits": aggregate})
+    rep = claims.report({}, Reading(), real_data={"digits": aggregate})
     assert {r["quantity"] for r in rep["C5"]} == {"final_loss", "final_test_error"}
     assert all(r["label"] == "HRTA 0.5→1" and r["n_seeds"] == 3 for r in rep["C5"])
     assert rep["C1"] == [] and rep["real_data"] == ["digits"]
     md = markdown(rep)
     assert "## C5: HRTA helps on real data" in md and "### digits: final held-out error" in md
-    assert "C5, HRTA helps on real data (digits): on the final training loss" in md
+    assert "| C5 | digits | adam | 2 | 0 | 0 | 0 | 2 | nothing decided |" in md  # 3 seeds: no verdict
 
 
 def test_profiles_validate_and_name_collisions_are_refused(ci_config):

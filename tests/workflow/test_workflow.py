@@ -166,6 +166,7 @@ def test_lint_dry_runs_and_report(ci_run, tmp_path):
         "page.rst": "claims checked against these results",
         "workflow.rst": "HRTA: the reproducible artifact",
         "regime.rst": "where HRTA ends with a lower training loss",
+        "switch.rst": "The loss jump at the switch of every HRTA schedule",
         "kernel_limit.rst": "Toward the kernel limit",
         "theorem1_beyond.rst": "Theorem 1 beyond two-layer ReLU",
         "real_data.rst": "HRTA on a model this project did not write",
@@ -227,7 +228,7 @@ def test_corrupt_run_files_are_caught_and_the_cure_restores_the_numbers(ci_run, 
     names it, and any job reading it refuses it."""
     work = tmp_path / "work"
     shutil.copytree(ci_run, work, symlinks=True)
-    rel = "results/runs/sin1d/adam/m20.nc"
+    rel = "results/runs/sin1d/all.nc"  # one training job per experiment (training.job_per: [])
     run_file = work / rel
     data = run_file.read_bytes()
     run_file.write_bytes(data[: len(data) // 2])

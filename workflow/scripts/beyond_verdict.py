@@ -9,14 +9,14 @@ import json
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
-from hrta.pipeline.provenance import git_commit, versions
+from hrta.pipeline.provenance import run_state, versions
 from hrta.theory.beyond import beyond_verdict
 
 
 def main(path: str, tolerance: float, out: str) -> None:
     ds = read_netcdf(path)
     report = beyond_verdict([ds.sel(experiment=e) for e in ds.experiment.values], tolerance)
-    report["provenance"] = {"git_commit": git_commit(), "versions": versions()}
+    report["provenance"] = {**run_state(), "versions": versions()}
     write_text(json.dumps(report, indent=1) + "\n", out)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
+from hrta.pipeline.provenance import run_state, versions
 from hrta.reporting.facts import by_experiment
 from hrta.reporting.numbers import architectures, claims, regime
 from hrta.reporting.numbers.paired import Reading
@@ -25,6 +26,7 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes:
     rep["maps"] = {name: regime.summary(ds) for name, ds in maps.items()}
     widths = read_netcdf(kernel_limit[0]) if kernel_limit else None
     beyond_verdict = json.loads(Path(beyond[0]).read_text()) if beyond else None
+    rep["provenance"] = {**run_state(), "versions": versions()}  # the run's checkout, as its netCDF files
     write_text(claims.to_json(rep), f"{stem}.json")
     budgets = {name: [int(b) for b in ds["budget"].values] for name, ds in maps.items()}
     write_text(markdown(rep, budgets, widths, beyond_verdict), f"{stem}.md")

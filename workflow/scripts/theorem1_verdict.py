@@ -12,14 +12,14 @@ import json
 
 from hrta.pipeline import scripts
 from hrta.pipeline.files import read_netcdf, write_text
-from hrta.pipeline.provenance import git_commit, versions
+from hrta.pipeline.provenance import run_state, versions
 from hrta.theory.nullity import SOURCES
 from hrta.theory.spectra import PART_MEANING, at_s, combined, monotone_verdict
 
 
 def main(paths: list[str], tolerance: float, out: str) -> None:
     report = {"tolerance": tolerance, "part_meaning": PART_MEANING, "null_sources": SOURCES, "experiments": {},
-              "provenance": {"git_commit": git_commit(), "versions": versions()}}
+              "provenance": {**run_state(), "versions": versions()}}
     for path in paths:
         ds = read_netcdf(path)
         entry = monotone_verdict(ds, tolerance)

@@ -239,6 +239,11 @@ class Schedule:
     def has_plateau(self) -> bool:
         return any(st.plateau for st in self.stages)
 
+    @property
+    def is_stepwise(self) -> bool:
+        """True when every stage holds its s for a fixed number of epochs (no ramp, no plateau)."""
+        return not self.has_plateau and not any(st.shape for st in self.stages)
+
     # a position's stage and s with every plateau at its max_epochs (exact without plateaus)
 
     @property

@@ -165,7 +165,8 @@ def check_ordered(value, path=()) -> None:
 def check_baseline(exp: dict, base: str) -> None:
     """Exactly one baseline: the method with s = 1 throughout (one stage), which every other
     method of the block is compared with; ConfigError naming the key otherwise."""
-    plain = [(i, m) for i, m in enumerate(exp["methods"]) if all(st["s"] == 1.0 for st in m["schedule"])]
+    plain = [(i, m) for i, m in enumerate(exp["methods"])
+             if all(st.get("s", st.get("ramp")) == 1.0 for st in m["schedule"])]
     for i, method in plain:
         if len(method["schedule"]) > 1:
             raise ConfigError(f"config key '{base}.methods[{i}]' ({method['name']}): s = 1 throughout, in"

@@ -2,9 +2,11 @@
 (temporary file in the same folder, then rename: an interrupted job leaves no half-written
 file).
 
-Every netCDF file the workflow writes carries a checksum of its contents (attribute
-``hrta_checksum``: SHA-256 over every variable's name, dims, type, attributes and values and
-the global attributes; the same data give the same checksum). Every reader goes through
+Every netCDF file the workflow writes describes itself (hrta.pipeline.descriptions: names,
+units, statistics, CF global attributes; strings as CF character arrays) and carries a
+checksum of its contents, descriptions included (attribute ``hrta_checksum``: SHA-256 over
+every variable's name, dims, type, attributes and values and the global attributes; the same
+data give the same checksum). Every reader goes through
 :func:`read_netcdf`, which refuses a file that cannot be read, whose contents no longer match
 its checksum, or that lacks the dims and variables of its kind (a run, aggregate or spectra
 file), naming the file and the cure. A file whose modification time was kept is caught when
@@ -24,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
+
+from hrta.pipeline import descriptions, provenance
 
 CHECKSUM = "hrta_checksum"
 RUN_DIMS = ("optimizer", "method", "width", "seed")  # hrta.pipeline.grid.RUN_DIMS
@@ -155,9 +159,17 @@ def _first_difference(a, b, key=""):
     return None if a == b else (key, a, b)
 
 
+def history(ds: xr.Dataset) -> str:
+    """CF's history of a result file: what wrote it, from which checkout (no date: the same
+    run gives the same file; Snakemake's logs and benchmarks have the times)."""
+    state = {key: ds.attrs.get(key, value) for key, value in provenance.run_state().items()}
+    version = json.loads(ds.attrs.get("versions", "{}")).get("hrta") or provenance.versions()["hrta"]
+    return f"written by hrta {version} (hrta.pipeline.files.write_netcdf) at git commit {provenance.described(state)}"
+
+
 def write_netcdf(ds: xr.Dataset, path) -> None:
-    """Write, with the checksum of its contents, to a temporary file in the same folder, then
-    rename: no half-written output."""
+    """Write, described (hrta.pipeline.descriptions) and with the checksum of its contents,
+    to a temporary file in the same folder, then rename: no half-written output."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -165,10 +177,13 @@ def write_netcdf(ds: xr.Dataset, path) -> None:
     try:
         # Encodings carried over from files read earlier are stale: a name coordinate read
         # as '<U4' ('adam') would cut a longer name merged into it ('gd_huge' -> 'gd_h').
-        ds = ds.drop_encoding()
-        ds.attrs[CHECKSUM] = checksum(ds)
+        ds = ds.drop_encoding().copy()  # the caller's attrs stay as they were
+        ds = descriptions.apply(ds, path, history(ds))
+        ds.attrs[CHECKSUM] = checksum(ds)  # after the descriptions: they are part of the contents
         encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars
                     if ds[name].dtype.kind in "fiu" and ds[name].ndim}
+        encoding |= {name: {"dtype": "S1"} for name, var in ds.variables.items()  # CF: strings as char arrays
+                     if var.dtype.kind in "USO"}
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)

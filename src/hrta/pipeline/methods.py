@@ -92,10 +92,11 @@ def _epochs(block: dict, methods: list[dict], key: str) -> int:
 def explicit(block: dict, sets: dict, key: str) -> None:
     """Replace ``block['methods']`` by explicit methods {name, schedule} and set
     ``block['epochs']``; ConfigError naming the key for an unknown set, a schedule that is
-    not valid or a method whose epochs differ from the experiment's."""
+    not valid, a method whose epochs differ from the experiment's, or two methods that
+    would share a label (Schedule.label)."""
     methods = _listed(block, sets, key)
     epochs = _epochs(block, methods, key)
-    out = []
+    out, labels = [], {}
     for i, method in enumerate(methods):
         mkey = f"{key}.methods[{i}]"
         if "s" in method:
@@ -113,4 +114,11 @@ def explicit(block: dict, sets: dict, key: str) -> None:
                               f" the experiment's {epochs} (expected: every method of an experiment trained for the"
                               " same epochs, so that its comparisons are at one budget)")
         out.append(method)
+        labels.setdefault(schedule.label(), []).append(method["name"])
+    same = {label: names for label, names in labels.items() if len(names) > 1}
+    if same:
+        label, names = next(iter(same.items()))
+        raise ConfigError(f"config key '{key}.methods': {', '.join(names)} would all be labelled {label!r} in the"
+                          " tables, figures and claims (expected: methods that differ in their s values or kind of"
+                          " schedule; to compare switch points, use a regime map, which has a switch axis)")
     block["methods"], block["epochs"] = out, epochs

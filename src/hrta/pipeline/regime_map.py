@@ -11,7 +11,12 @@ import xarray as xr
 from hrta.model.schedule import Schedule
 from hrta.pipeline.regimes import BASELINE, CONTROL, coords, method_name, schedule_name, switch_at
 
-RUN_VARS = ("final_loss", "final_test_error", "diverged")
+RUN_VARS = {  # name -> what it is at a budget, of whose runs (their own attributes are of the whole history)
+    "final_loss": "{runs} training loss after the budget's epochs (NaN if diverged by then)",
+    "final_test_error": "{runs} test error at the budget (NaN if diverged by then)",
+    "diverged": "whether {runs} loss became non-finite by the budget",
+}
+ROLES = {"": "HRTA's", f"{BASELINE}_": "ReLU's", f"{CONTROL}_": "the control's"}  # variable prefix -> runs
 
 
 def at_budgets(agg: xr.Dataset, budgets: list[int]) -> xr.Dataset:
@@ -35,8 +40,7 @@ def tail(agg: xr.Dataset, budgets: list[int]) -> xr.DataArray:
     loss = agg["loss"].sel({"method": BASELINE}, drop=True)
     out = xr.concat([(loss.sel(epoch=int(round(0.9 * b)), drop=True) / loss.sel(epoch=b, drop=True))
                      .median("seed") for b in budgets], "budget").assign_coords(budget=list(budgets))
-    out.attrs.update(long_name="ReLU's loss at 90% of the budget over its loss at the budget (median over seeds)",
-                     units="1")
+    out.attrs = {"long_name": "ReLU's loss at 90% of the budget over its loss at the budget (median over seeds)"}
     return out
 
 
@@ -80,8 +84,11 @@ def map_dataset(agg, name: str, regime: dict):
         ds = ds.assign_coords({fact: agg[fact]})
     ds = ds.drop_vars([c for c in ("label", "is_baseline", "stage_s", "stage_start", "stage") if c in ds.coords])
     ds.attrs["regime"] = name
+    for prefix, runs_of in ROLES.items():
+        for var, meaning in RUN_VARS.items():
+            ds[f"{prefix}{var}"].attrs = {"long_name": meaning.format(runs=runs_of)}
     ds["lr"].attrs["long_name"] = "learning rate of the first epoch, as trained"
     ds["switch"].attrs["long_name"] = "switch point (fraction of the smallest budget)"
-    ds["switch_epoch"].attrs.update(long_name="epoch of the switch", units="epochs")
-    ds["budget"].attrs.update(long_name="training budget: the epochs after which the runs are read", units="epochs")
+    ds["switch_epoch"].attrs["long_name"] = "epoch of the switch"  # units: hrta.pipeline.descriptions
+    ds["budget"].attrs["long_name"] = "training budget: the epochs after which the runs are read"
     return ds

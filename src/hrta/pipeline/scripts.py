@@ -20,6 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: Snakefile, config.yaml, workflow/
 
 
+def jobs_import_from(src) -> None:
+    """Jobs started from now on import hrta from ``src`` first (PYTHONPATH): under
+    ``--sdm conda``, whose environment holds hrta's dependencies but not hrta."""
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))
+
+
 @contextlib.contextmanager
 def logged(path):
     """Send stdout and stderr (Lightning's and Python's warnings too) to a log file."""

@@ -17,6 +17,20 @@ def method_labels(ds: xr.Dataset) -> dict:
     return {str(m): str(label) for m, label in zip(ds.method.values, ds["label"].values)}
 
 
+def schedule_kind(label: str) -> str:
+    """'ramp', 'plateau' or 'stages' from a method's label (hrta.model.schedule.Schedule.label
+    writes '⇢' before a ramp's end and '(on plateau: ...)' for a switch on plateau)."""
+    if "⇢" in label:
+        return "ramp"
+    return "plateau" if "on plateau" in label else "stages"
+
+
+def s_path(label: str) -> str:
+    """The s values a labelled schedule goes through, whatever the kind: 'HRTA 1⇢1.5 (ramp
+    500)' and 'HRTA 1→1.5' are both '1→1.5'."""
+    return label.split(" (")[0].removeprefix("HRTA ").replace("⇢", "→")
+
+
 def baseline(ds: xr.Dataset) -> str | None:
     """The name of the ReLU baseline method, or None when the dataset has none."""
     names = [str(m) for m, base in zip(ds.method.values, ds["is_baseline"].values) if base]

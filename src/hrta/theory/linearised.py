@@ -23,6 +23,12 @@ def network_outputs(net: TwoLayerNet, x, s: float) -> np.ndarray:
         return net(torch.as_tensor(np.asarray(x, dtype=np.float64))).numpy()
 
 
+def stepwise(runs: dict) -> dict:
+    """The runs whose schedules hold each s for fixed epochs: the kernel prediction's stages
+    (a ramp's kernel moves every step, a plateau's switch depends on the training)."""
+    return {key: run for key, run in runs.items() if run.schedule.is_stepwise}
+
+
 def linearised(dataset: xr.Dataset, runs: dict, histories: dict, kind: str) -> xr.Dataset:
     """Measured training loss against the linearised (kernel-regime) prediction.
 
@@ -30,10 +36,12 @@ def linearised(dataset: xr.Dataset, runs: dict, histories: dict, kind: str) -> x
     one width and optimizer; the histories' method facts, label and baseline, are carried
     over). The prediction starts from the run's own initial network: phi_s(theta_0) at each
     stage's s; its NTK is the analytic infinite-width one (``kind`` 'analytic') or the
-    network's at initialisation ('empirical').
+    network's at initialisation ('empirical'). Runs whose schedule ramps or switches on
+    plateau are left out (``stepwise``).
     """
     if kind not in NTK_KINDS:
         raise ValueError(f"NTK kind must be one of {NTK_KINDS}, got {kind!r}")
+    runs = stepwise(runs)
     x, y = dataset["x_train"].values, dataset["y_train"].values
     methods = list(dict.fromkeys(m for m, _ in runs))
     seeds = sorted({s for _, s in runs})
@@ -58,6 +66,7 @@ def linearised(dataset: xr.Dataset, runs: dict, histories: dict, kind: str) -> x
             lam_max = ntk.extreme_eigenvalues(basis.ntk(st.s))[1]
             limits.setdefault(st.s, []).append(2 * len(y) / lam_max)
     first = next(iter(runs.values()))
+    limits = dict(sorted(limits.items()))  # a coordinate in increasing order, as CF asks
     ds = xr.Dataset(
         {"measured_loss": (("method", "seed", "epoch"), measured),
          "predicted_loss": (("method", "seed", "epoch"), predicted),
@@ -82,7 +91,7 @@ def width_series(dataset: xr.Dataset, runs: list[Run], histories: dict, kind: st
     (method, width, seed). Dims (width, method, seed); the method facts as coordinates."""
     parts = []
     for width in sorted({r.width for r in runs}):
-        mine = {(r.method, r.seed): r for r in runs if r.width == width}
+        mine = stepwise({(r.method, r.seed): r for r in runs if r.width == width})
         hist = {(m, seed): histories[m, width, seed] for m, seed in mine}
         ds = linearised(dataset, mine, hist, kind)
         parts.append(xr.Dataset({"measured_final_loss": ds["measured_loss"].isel(epoch=-1, drop=True),

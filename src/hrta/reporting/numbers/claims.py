@@ -16,12 +16,12 @@ import math
 
 import numpy as np
 
-from hrta.reporting.facts import baseline, compared_loss, method_labels
+from hrta.reporting.facts import baseline, compared_loss, method_labels, s_path, schedule_kind
 from hrta.reporting.numbers import paired, trend
-from hrta.reporting.numbers.dynamics import dynamics
+from hrta.reporting.numbers.dynamics import DRIFT, dynamics
+from hrta.reporting.numbers.dynamics import drifting as drifting_runs
 
 C5_QUANTITIES = ("final_loss", "final_test_error")  # real data: the training loss, as C1, and the held-out error
-DRIFT = 1.05  # a baseline whose final loss is this far above its minimum (median over seeds) drifts up
 
 
 _MEASURES = {}  # id(aggregate) -> (aggregate, its measures)
@@ -119,7 +119,7 @@ def drifting(aggregates: dict) -> list[str]:
     out = []
     for exp, agg in aggregates.items():
         base = baseline(agg)
-        if base is not None and float(np.nanmax(measures(agg)["drift"].sel({"method": base}).median("seed"))) > DRIFT:
+        if base is not None and bool(drifting_runs(measures(agg)).sel({"method": base}).notnull().any()):
             out.append(exp)
     return out
 
@@ -159,14 +159,40 @@ def switches(aggregates: dict) -> list[dict]:
                     cell = dyn.sel({"optimizer": opt, "method": method, "width": width})
                     for k in cell.switch.values:
                         shock, rec = cell["shock"].sel(switch=k).values, cell["recovery"].sel(switch=k).values
+                        peak = cell["peak"].sel(switch=k).values
                         if not np.isfinite(shock).any():
                             continue
                         rows.append({"experiment": exp, "optimizer": str(opt), "method": method, "label": label,
                                      "width": int(width), "switch": int(k),
                                      "epoch": float(np.nanmedian(cell["switch_epoch"].sel(switch=k).values)),
                                      "shock": float(np.nanmedian(shock)), "shock_max": float(np.nanmax(shock)),
+                                     "peak": float(np.nanmedian(peak)), "peak_max": float(np.nanmax(peak)),
                                      "recovered": int(np.isfinite(rec).sum()), "runs": int(np.isfinite(shock).sum()),
                                      "recovery": float(np.nanmedian(rec)) if np.isfinite(rec).any() else math.nan})
+    return rows
+
+
+def without_jump(aggregates: dict, reading: paired.Reading) -> list[dict]:
+    """Every ramp or switch on plateau against the schedule through the same s values with
+    the jump (hrta.reporting.facts.s_path), per optimizer and width, adjusted per experiment
+    (ratio: jump/path, above 1 when the path without the jump ends lower)."""
+    rows = []
+    for exp, agg in aggregates.items():
+        labels, family = method_labels(agg), []
+        jumps = {s_path(label): m for m, label in labels.items() if schedule_kind(label) == "stages"}
+        cache = values(agg, "final_loss")
+        for method, label in labels.items():
+            sibling = jumps.get(s_path(label))
+            if schedule_kind(label) == "stages" or sibling is None:
+                continue
+            for opt in agg.optimizer.values:
+                for width in agg.width.values:
+                    pairs = seed_pairs(agg, str(opt), sibling, method, width, cache=cache)
+                    res = paired.compare(*pairs, reading=reading, scale=_scale(agg, pairs))
+                    family.append({"experiment": exp, "optimizer": str(opt), "width": int(width), "method": method,
+                                   "label": label, "kind": schedule_kind(label), "baseline": sibling,
+                                   "plain": labels[sibling], **res.as_dict()})
+        rows += paired.decide(family, reading)
     return rows
 
 
@@ -230,6 +256,7 @@ def report(aggregates: dict, reading: paired.Reading, theory: dict | None = None
         "experiments": list(aggregates), "real_data": list(real_data),
         "C1": rows1, "C1_minimum": at_minimum, "C2": rows2, "C5": rows5,
         "switches": switches({**aggregates, **real_data}), "drifts": drifts({**aggregates, **real_data}),
+        "without_jump": without_jump(aggregates, reading),
         "diverged": diverged_runs({**aggregates, **real_data}),
         "summary": {"C1": count(rows1), "C2": count(rows2), "C5": count(rows5)},
         "theory": theory,

@@ -9,6 +9,8 @@ the loss after e steps:
   loss just after over just before, L[t] / L[t - 1] (one step and the change of s apart);
 - *recovery*: the epochs from t until the loss is first below L[t - 1] again; NaN: never
   within the run;
+- *peak*: the highest loss from t until that recovery (or the end) over L[t - 1]: the whole
+  excursion, which for a ramp builds up over its epochs where the shock sees one step;
 - *minimum*: the epoch of the smallest loss and that loss; *drift*: final over minimum
   (1: the run ended at its minimum);
 - *tail*: L[round(0.9 E)] / L[E], the factor by which the loss fell over the last 10% of
@@ -23,10 +25,12 @@ import xarray as xr
 from hrta.reporting.facts import compared_loss
 
 RUN_DIMS = ("optimizer", "method", "width", "seed")
+DRIFT = 1.05  # a method whose median final loss is this far above its minimum drifts up after it
 MEASURES = {  # name -> (long_name, units)
     "shock": ("loss just after the switch over the loss just before it", "1"),
     "recovery": ("epochs from the switch until the loss is below its value before the switch (NaN: never)",
                  "epochs"),
+    "peak": ("highest loss from the switch until the recovery (or the end) over the loss just before it", "1"),
     "min_epoch": ("epoch of the smallest training loss", "epochs"),
     "min_loss": ("smallest training loss of the run", "1"),
     "drift": ("final training loss over the smallest", "1"),
@@ -71,6 +75,7 @@ def dynamics(agg: xr.Dataset) -> xr.Dataset:
     switches = switch_epochs(agg).values
     shock = np.full(switches.shape, np.nan)
     recovery = np.full(switches.shape, np.nan)
+    peak = np.full(switches.shape, np.nan)
     for pos in np.ndindex(switches.shape):
         t = switches[pos]
         if not np.isfinite(t) or t < 1:
@@ -81,8 +86,12 @@ def dynamics(agg: xr.Dataset) -> xr.Dataset:
         shock[pos] = after / before
         below = np.flatnonzero(line[t:] < before)
         recovery[pos] = below[0] if below.size else np.nan
+        end = t + int(below[0]) if below.size else len(line)
+        with np.errstate(invalid="ignore"):
+            peak[pos] = np.nanmax(line[t:max(end, t + 1)]) / before
     coords = {d: agg[d] for d in RUN_DIMS}
     out = xr.Dataset({"shock": (RUN_DIMS + ("switch",), shock), "recovery": (RUN_DIMS + ("switch",), recovery),
+                      "peak": (RUN_DIMS + ("switch",), peak),
                       "switch_epoch": (RUN_DIMS + ("switch",), switches),
                       "min_epoch": (RUN_DIMS, min_epoch.astype("int64")), "min_loss": (RUN_DIMS, min_loss),
                       "drift": (RUN_DIMS, drift), "tail": (RUN_DIMS, tail)},
@@ -92,3 +101,10 @@ def dynamics(agg: xr.Dataset) -> xr.Dataset:
     out["switch_epoch"].attrs.update(long_name="epoch of the switch (first epoch of the new s)", units="epochs")
     keep = [c for c in ("label", "is_baseline", "experiment", "loss_is_gap", "reference_loss") if c in agg.coords]
     return out.assign_coords({c: agg[c] for c in keep})
+
+
+def drifting(dyn: xr.Dataset) -> xr.DataArray:
+    """Per (optimizer, method, width): the median drift over seeds where it is above DRIFT
+    (the method drifts up after its minimum), else NaN."""
+    median = dyn["drift"].median("seed")
+    return median.where(median > DRIFT)

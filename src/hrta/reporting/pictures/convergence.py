@@ -8,6 +8,7 @@ from matplotlib import pyplot as plt
 
 from hrta.pipeline.config import METRICS
 from hrta.reporting.facts import compared_loss, error_label, loss_label, method_labels, switch_epochs
+from hrta.reporting.numbers.dynamics import drifting, dynamics
 from hrta.reporting.pictures import style
 
 MAX_POINTS = 400  # epochs drawn per line; the curves are smooth at this resolution
@@ -50,13 +51,16 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
     its y axis), so that the figure stays wider than tall.
 
     Lines are the median over seeds, bands the min-max range; a cross marks the epoch
-    where a run diverged, a dotted line a homotopy switch. A loss that is a gap (a Ritz
+    where a run diverged, a dotted line a homotopy switch, a triangle the median minimum of
+    a method that drifts up after it (hrta.reporting.numbers.dynamics.drifting). A loss that is a gap (a Ritz
     energy) is drawn minus the aggregate's reference_loss; on the log scale, non-positive
     values are left out.
     """
     labels = method_labels(agg)
     palette = style.method_palette(agg)
     drawn = [_metric(agg, m) for m in metrics]
+    dyn = dynamics(agg)
+    drift, lowest = drifting(dyn), dyn["min_epoch"].median("seed")
     optimizers, widths = list(agg.optimizer.values), list(agg.width.values)
     columns = [(opt, width) for opt in optimizers for width in widths]
     with style.paper_style():
@@ -68,6 +72,9 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
                 sub = da.sel(optimizer=opt, width=width).transpose("method", "seed", dim)
                 _lines(ax, sub, dim, labels, palette, legend=(r == 0 and c == len(columns) - 1))
                 _mark_divergence(ax, agg.sel(optimizer=opt, width=width), sub, dim, labels, palette)
+                if dim == "epoch":
+                    where = {"optimizer": opt, "width": width}
+                    _mark_drift(ax, drift.sel(where), lowest.sel(where), sub, labels, palette)
                 for epoch in switch_epochs(agg):
                     ax.axvline(epoch, color="0.5", linestyle=":", linewidth=0.8)
                 style.log_y(ax)
@@ -99,3 +106,14 @@ def _mark_divergence(ax, runs: xr.Dataset, da: xr.DataArray, dim: str, labels, p
             finite = line.where(np.isfinite(line) & (line[dim] <= at), drop=True)
             y = float(finite[-1]) if finite.size else float(np.nanmax(da))
             ax.scatter([at], [y], marker="x", s=30, color=palette[labels[str(method)]], zorder=5)
+
+
+def _mark_drift(ax, drift: xr.DataArray, lowest: xr.DataArray, da: xr.DataArray, labels, palette) -> None:
+    """A triangle at the median epoch of the minimum of each method that drifts up after it."""
+    for method in drift.method.values:
+        if np.isnan(float(drift.sel({"method": method}))):
+            continue
+        at = int(round(float(lowest.sel({"method": method}))))
+        y = float(da.sel({"method": method, "epoch": at}).median("seed"))
+        ax.scatter([at], [y], marker="v", s=28, color=palette[labels[str(method)]], edgecolor="black",
+                   linewidth=0.5, zorder=6)

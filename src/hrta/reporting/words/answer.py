@@ -1,8 +1,9 @@
 """The answer: at most six sentences at the top of the claims report (and of the report's
 landing page), each generated from the numbers with its effect, interval, seeds and
 setting, and a link to the section that backs it: under gradient descent, under Adam, the
-training budget, relaxation against homotopy, the switch, and the other networks and real
-data. Nothing in it is typed by hand; a sentence whose numbers are absent is left out."""
+training budget, relaxation against homotopy, the switch (and homotopy without the jump),
+and the other networks and real data. Nothing in it is typed by hand; a sentence whose
+numbers are absent is left out."""
 
 import math
 import re
@@ -13,7 +14,8 @@ from hrta.reporting.words.format import num
 FAMILY_NAMES = {"gd": "gradient descent", "adam": "Adam"}
 HEADINGS = {  # section -> its heading (the links point at these)
     "map": "Where HRTA helps: the regime maps", "relaxation": "Relaxation against homotopy",
-    "switch": "The switch", "c1": "C1: each HRTA schedule ends with a lower training loss than ReLU",
+    "switch": "The switch", "jump": "Without the jump",
+    "c1": "C1: each HRTA schedule ends with a lower training loss than ReLU",
     "c3": "C3: HRTA beats the plain activation, for other base activations",
     "c4": "C4: the benefit carries over to depth", "c5": "C5: HRTA helps on real data",
 }
@@ -100,10 +102,17 @@ def _switch(rep: dict) -> str | None:
     parts = []
     for opt, sub in kit.groups(rows, ("optimizer",)).items():
         worst = max(sub, key=lambda r: r["shock"])
-        parts.append(f"under {opt[0]} the loss jumps up to {num(worst['shock'])}× ({worst['label']}, "
-                     f"{worst['experiment']}, m = {worst['width']}) and {worst['recovered']} of {worst['runs']} "
+        parts.append(f"under {opt[0]} the largest jump of the loss is {num(worst['shock'])}× ({worst['label']}, "
+                     f"{worst['experiment']}, m = {worst['width']}), and {worst['recovered']} of {worst['runs']} "
                      "seeds get back below the loss before it")
-    return "At a switch " + "; ".join(parts) + f" {link('switch')}."
+    text = "At a switch " + "; ".join(parts) + f" {link('switch')}"
+    paths = rep.get("without_jump", [])
+    if paths:
+        c = kit.verdicts(paths)
+        kinds = " or ".join(dict.fromkeys("a ramp" if r["kind"] == "ramp" else "a switch on plateau" for r in paths))
+        text += (f"; {kinds} through the same s values ends below the schedule with the jump in {c['holds']} of "
+                 f"{len(paths)} settings and above it in {c['contradicted']} {link('jump')}")
+    return text + "."
 
 
 def _elsewhere(rep: dict) -> str | None:

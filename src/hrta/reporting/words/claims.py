@@ -1,7 +1,7 @@
 """The claims report as GitHub-flavoured Markdown (results/claims.md): the answer first
 (hrta.reporting.words.answer), the one statistical reading, a bottom line, then the regime
-maps and relaxation against homotopy (hrta.reporting.words.regime), the switch and the
-training dynamics (hrta.reporting.words.dynamics), C1, C2 and C5
+maps and relaxation against homotopy (hrta.reporting.words.regime), the switch, homotopy
+without the jump and the training dynamics (hrta.reporting.words.dynamics), C1, C2 and C5
 (hrta.reporting.words.comparisons), C3 and C4 (hrta.reporting.words.architectures), the
 width series toward the kernel limit (hrta.reporting.words.kernel_limit), the diverged runs
 (hrta.reporting.words.diverged) and Theorem 1 (hrta.reporting.words.theorem1, beyond).
@@ -27,7 +27,8 @@ def markdown(rep: dict, budgets: dict | None = None, widths: xr.Dataset | None =
     out += [beyond_bottom_line(beyond), ""] if beyond else []
     if maps:
         out += regime.section(maps, budgets or {}) + regime.relaxation_section(maps)
-    out += dynamics.switch_section(rep) + comparisons.c1_section(rep) + comparisons.c2_section(rep)
+    out += dynamics.switch_section(rep) + dynamics.without_jump_section(rep)
+    out += comparisons.c1_section(rep) + comparisons.c2_section(rep)
     out += dynamics.dynamics_section(rep) + comparisons.c5_section(rep)
     out += architectures.c3_section(rep) + architectures.c4_section(rep) if "C3" in rep else []
     if widths is not None:

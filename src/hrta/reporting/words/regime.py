@@ -29,11 +29,12 @@ def section(summaries: dict, budgets: dict) -> list[str]:
            "with ReLU under the same protocol over paired seeds; each comparison, optimizer family and budget is "
            "one family of the report's reading. *ReLU's fall*: the factor by which ReLU's loss fell over the "
            "budget's last 10% (median over the family's cells; 1: converged). Ratios are ReLU/HRTA (above 1: HRTA "
-           "lower), the median over the cells. Figures regime_<map>_b<budget> draw every cell, "
-           "regime_<map>_budget the verdict against the budget.", ""]
+           "lower), the median over the cells.", ""]
     for name, rows in summaries.items():
+        figures = ", ".join(f"regime_{name}_b{b}" for b in budgets[name])
         out += [f"### {name}", "", f"Budgets: {', '.join(str(b) for b in budgets[name])} epochs; "
-                f"{rows[0]['seeds']} seeds per cell.", ""]
+                f"{rows[0]['seeds']} seeds per cell. Figures: {figures} (every cell at each budget), "
+                f"regime_{name}_budget (the verdict against the budget).", ""]
         vs_relu = [r for r in rows if r["comparison"] == "vs_relu"]
         out += kit.pipe_table([("budget", "r", lambda r: r["budget"]), ("family", "l", lambda r: r["family"]),
                                ("ReLU's fall", "r", lambda r: f"{num(r['relu_tail'])}×"),

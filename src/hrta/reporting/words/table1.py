@@ -3,8 +3,9 @@ one block per experiment and optimizer, one power of ten per column."""
 
 import pandas as pd
 
+from hrta.reporting.numbers.dynamics import DRIFT
 from hrta.reporting.words import kit
-from hrta.reporting.words.format import column_exponent, mean_sd, power_label
+from hrta.reporting.words.format import column_exponent, mean_sd, num, power_label
 
 QUANTITIES = (("loss", "final training loss"), ("error", "final test error"))
 
@@ -57,7 +58,7 @@ def markdown(df: pd.DataFrame) -> str:
            "stands for x × 10ᵏ; a column whose values span more than two decades gives each cell its "
            "own power of ten, (mean ± sd)×10ᵏ. Diverged runs are counted in the cell, never averaged.", ""]
     for exp, opt, widths, rows, gap in _blocks(df):
-        out += [f"## {exp} ({opt})", "", _seeds(rows) + ".", ""]
+        out += [f"## {exp} ({opt})", "", _seeds(rows) + ". " + _budget(rows) + ".", ""]
         for quantity, _ in QUANTITIES:
             powers = _columns(rows, quantity)
             title = _title(quantity, gap, rows)
@@ -65,7 +66,27 @@ def markdown(df: pd.DataFrame) -> str:
                 (f"m = {w}{power_label(e)}", "r", lambda row, k=k, e=e: _cell(row[1][k], quantity, e))
                 for k, (w, e) in enumerate(zip(widths, powers))]
             out += [f"{title[0].upper()}{title[1:]}:", ""] + kit.pipe_table(columns, rows) + [""]
+        out += [_drift(rows), ""]
     return "\n".join(out)
+
+
+def _budget(rows) -> str:
+    """The epochs and how converged the baseline is: its fall over the last 10% of them."""
+    cells = [r for _, cells in rows for r in cells]
+    base = [r for r in cells if r["baseline"]]
+    falls = ", ".join(f"m = {r['width']}: {num(r['tail'])}×" for r in base)
+    fall = f"; ReLU's fall over the last 10% of them: {falls}" if base else ""
+    return f"Budget: {cells[0]['epochs']} epochs{fall}"
+
+
+def _drift(rows) -> str:
+    """Where a method's final loss sits above its minimum (it drifts up after it)."""
+    up = [f"{label} at m = {r['width']} ({num(r['drift'])}×)" for label, cells in rows for r in cells
+          if r["drift"] == r["drift"]]
+    if not up:
+        return f"No method drifts up after its minimum (the median final loss over the smallest is at most {DRIFT})."
+    return (f"Drifts up after its minimum (the median final loss over the smallest is above {DRIFT}: the final "
+            "value is not the best the method reached): " + "; ".join(up) + ".")
 
 
 def latex(df: pd.DataFrame) -> str:
