@@ -79,3 +79,16 @@ def test_the_page_job_imports_no_torch():
             "print(sorted(m for m in ('torch', 'lightning', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_protocol_writes_every_kind_of_stage():
+    sin1d = {"problem": {"name": "sin_sum", "dim": 1, "n_train": 10, "train_points": "grid", "n_test": 20,
+                         "test_points": "grid"}, "widths": [20], "seeds": [0, 1], "epochs": 100,
+             "optimizers": [{"name": "adam", "algorithm": "adam", "lr": 0.01, "decay": {"kind": "none"}}],
+             "methods": [{"name": "relu", "schedule": [{"s": 1.0}]},
+                         {"name": "ramp", "schedule": [{"s": 1.0, "epochs": 50},
+                                                       {"ramp": 1.5, "epochs": 25, "shape": "linear"}, {"s": 1.5}]},
+                         {"name": "plateau", "schedule": [{"s": 1.0, "plateau": {}}, {"s": 1.5}]}]}
+    text = front.protocol({"experiments": {"sin1d": sin1d}})
+    assert "relu (s = 1); ramp (s = 1 ⇢ 1.5 → 1.5); plateau (s = 1 (until a plateau) → 1.5)" in text
+    assert "**sin1d**, sin(2πx): 10 training points, widths m = 20, seeds 0, 1, 100 epochs" in text

@@ -15,7 +15,7 @@ def provenance_rst(profile: str, config: dict, versions: dict, commit: str) -> s
     blocks = {**config.get("experiments", {}), **config.get("real_data", {})}
     baselines = [f"{name}: ``{method['name']}``" for name, block in blocks.items()
                  for method in block.get("methods", []) if isinstance(method, dict) and method.get("schedule")
-                 and all(stage["s"] == 1.0 for stage in method["schedule"])]
+                 and all(stage.get("s") == 1.0 for stage in method["schedule"])]  # a ramp has no s
     stated = (f"Baselines (s = 1 throughout), which every other method is compared with: {', '.join(baselines)}.\n\n"
               if baselines else "")
     config_yaml = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)

@@ -156,7 +156,14 @@ def _figures_html(figures: list[dict], config: dict) -> str:
 
 
 def _stages(method: dict) -> str:
-    return " → ".join(f"{stage['s']:g}" for stage in method["schedule"])
+    """'0.5 → 1', a ramp as '1 ⇢ 1.5', a plateau's switch as '1 → (plateau) 1.5'."""
+    out = []
+    for stage in method["schedule"]:
+        if "ramp" in stage:
+            out.append(f"⇢ {stage['ramp']:g}")
+        else:
+            out.append(f"→ {stage['s']:g}" + (" (until a plateau)" if "plateau" in stage else ""))
+    return " ".join(out).removeprefix("→ ")
 
 
 def protocol(config: dict) -> str:
