@@ -1,13 +1,6 @@
 import hrta.reporting.numbers.proof as proof_graph
 
 
-def convergence_place(figure):
-    """A convergence figure's place and name in the report."""
-    return report_labels.convergence(
-        figure, config["experiments"][FIGURES[figure]["experiment"]]
-    )
-
-
 rule convergence_figure:
     input:
         lambda wc: PATHS["aggregate"].format(
