@@ -82,6 +82,7 @@ include: "workflow/rules/theory.smk"
 include: "workflow/rules/theory_beyond.smk"
 include: "workflow/rules/regime.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/front.smk"
 
 
 # Light rules run on the submitting host under a cluster executor (no queue wait, no
@@ -93,6 +94,7 @@ localrules:
     table1,
     markdown_html,
     provenance_page,
+    front_door,
 
 
 rule all:
@@ -112,6 +114,7 @@ rule all:
         BEYOND_OUTPUTS,
         REGIME_OUTPUTS,
         REPORT_OUTPUTS,
+        FRONT_OUTPUTS,
         DYNAMICS_OUTPUTS,
         REAL_DATA_OUTPUTS,
         ARCHITECTURE_OUTPUTS,

@@ -53,6 +53,13 @@ def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snak
     return proc
 
 
+def report(workdir, name="report.html") -> Path:
+    """The Snakemake report of the finished run in ``workdir``, built as the README says."""
+    path = Path(workdir) / name
+    snakemake(workdir, "--report", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def ci_run(tmp_path_factory):
     """One full run of the CI profile with --cores 2, shared by the workflow and report tests."""

@@ -38,7 +38,8 @@ def test_cost_table_per_method_and_width_from_jobs_of_several_runs(tmp_path):
     assert table["max_rss_mb"].iloc[0] == 300.0 and table["max_rss_mb"].isna().iloc[2]  # NA: not sampled
     assert totals == {"jobs": 2, "runs": 6, "job_wall_s": 50.0, "run_wall_s": 34.0}
     md = markdown(table, totals)
-    assert "| sin1d | adam | relu | 100 | 2 | 2 | 11.00 | 11.00 | 260 | n/a |" in md
+    assert "| sin1d | 6 | 10, 100 | 34.0 | 32.0 | 300 |" in md  # 2·3 + 2·3 + 2·11 s; the largest peak
+    assert md.startswith("# Compute cost") and "`compute_cost.csv`" in md
     assert "6 runs in 2 training jobs: 50 s" in md and "34 s training and 16 s start-up" in md
 
 

@@ -28,3 +28,13 @@ def test_save_writes_pdf_and_png_byte_for_byte_again(tmp_path):
         bytes_of.append([(tmp_path / f"{name}.{ext}").read_bytes() for ext in ("pdf", "png")])
     pdf, png = bytes_of[0]
     assert bytes_of[1] == [pdf, png] and b"/CreationDate" not in pdf and b"Software" not in png  # no date or version
+
+
+def test_the_png_is_never_taller_than_a_small_screens_report_pane(tmp_path):
+    with style.paper_style():
+        for name, height in (("short", 2.0), ("tall", style.MAX_ASPECT * style.TEXT_WIDTH_IN)):
+            fig, ax = style.plt.subplots(figsize=(style.TEXT_WIDTH_IN, height))
+            style.save(fig, tmp_path / name)
+    sizes = {name: style.plt.imread(tmp_path / f"{name}.png").shape[:2] for name in ("short", "tall")}
+    assert sizes["short"] == (400, 1300)  # savefig.dpi (200) where the pane holds it
+    assert sizes["tall"][0] <= style.PNG_MAX_HEIGHT_PX < 200 * style.MAX_ASPECT * style.TEXT_WIDTH_IN

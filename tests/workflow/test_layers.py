@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT, SCHEMA
 
 SRC = ROOT / "src" / "hrta"
-# What each layer may import, besides itself (README "Where things are").
+# What each layer may import, besides itself (README "Where things are", docs/layout.md).
 ALLOWED = {
     "model": set(),
     "problems": {"model"},

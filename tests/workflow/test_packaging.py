@@ -39,9 +39,11 @@ def test_the_drop_in_needs_torch_and_lightning_and_the_commands_install_the_pipe
     assert {_name(r) for r in project["dependencies"]} == {"torch", "lightning"}
     assert PIPELINE_ONLY <= {_name(r) for r in extras["pipeline"]}
     assert "hrta[pipeline,slurm]" in extras["test"] and "hrta[pipeline]" in extras["slurm"]  # both run the pipeline
-    lines = [*(ROOT / "README.md").read_text().splitlines(), *(ROOT / ".ci" / "run").read_text().splitlines()]
-    commands = [line for line in lines if re.search(r"pip install .*-e ", line)]
-    assert len(commands) == 4 and all(re.search(r'-e "\.\[(pipeline,test|slurm)\]"', line) for line in commands)
+    files = [ROOT / "README.md", ROOT / ".ci" / "run", ROOT / "docs" / "cluster.md"]
+    commands = {f.name: [line for line in f.read_text().splitlines() if re.search(r"pip install .*-e ", line)]
+                for f in files}
+    assert all(commands.values()), commands  # each says how to install
+    assert all(re.search(r'-e "\.\[(pipeline,test|slurm)\]"', line) for lines in commands.values() for line in lines)
 
 
 @pytest.mark.slow  # builds the wheel and installs it, with torch and Lightning, in a fresh venv (~1-2 min)

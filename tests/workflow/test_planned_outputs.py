@@ -11,7 +11,7 @@ from conftest import ROOT, SCHEMA
 from hrta.pipeline.config import load
 from hrta.pipeline.outputs import planned
 
-PROFILES = [pytest.param("ci.yaml", id="ci"),
+PROFILES = [pytest.param("ci.yaml", id="ci"), pytest.param("smoke.yaml", id="smoke"),
             *[pytest.param(p, id=p.split(".")[0], marks=pytest.mark.slow)
               for p in ("config.yaml", "paper.yaml", "regime.yaml")]]
 SPECTRA_ONLY = re.compile(r"results/(theory|logs/theory|benchmarks/theory)/.*_spectra\.(nc|log|tsv)$")

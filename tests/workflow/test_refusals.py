@@ -68,7 +68,7 @@ def test_huge_input_refused_in_under_5_s_with_the_key(tmp_path, ci_config, kind)
     """Snakemake's own parser reads JSON in C and YAML aliases as shared lists, so these reach
     the workflow fast; the size check refuses them before anything is expanded. (A million
     seeds written out in YAML cost Snakemake's pure-Python parser a minute or more before the
-    workflow starts: README, "Changing the experiment".)"""
+    workflow starts: docs/configuration.md.)"""
     if kind.startswith("million"):
         ci_config["experiments"]["sin1d"]["seeds"] = list(range(10**6))
         profile = tmp_path / "huge.json"

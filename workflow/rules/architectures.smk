@@ -27,11 +27,8 @@ rule architectures_figure:
             "results/figures/architectures.png",
             caption="../report/architectures.rst",
             category="Figures",
-            labels=report_labels.labels(
-                "Other bases and depths",
-                ", ".join(ARCHITECTURES),
-                "plain/HRTA final loss per seed: tanh, GELU and 2-4 hidden ReLU layers beside two-layer ReLU",
-            ),
+            subcategory=report_labels.NETWORKS,
+            labels=report_labels.architectures().labels(),
         ),
     log:
         "results/logs/figures/architectures.log",

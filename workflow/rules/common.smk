@@ -3,12 +3,14 @@
 # get them through their rule).
 
 import re
+from types import SimpleNamespace
 
 import hrta.pipeline.architectures
 import hrta.pipeline.grid as grid
 import hrta.pipeline.regimes
 import hrta.pipeline.resources
 import hrta.reporting.words.captions
+import hrta.reporting.words.report_labels as report_labels
 
 PATHS = grid.PATHS
 JOB_PER = config["training"]["job_per"]
@@ -61,3 +63,98 @@ def figure_caption(wc):
     """The caption phrases of a convergence figure's problem (its job's parameters)."""
     experiment = config["experiments"][FIGURES[wc.figure]["experiment"]]
     return hrta.reporting.words.captions.caption_params(experiment["problem"])
+
+
+def convergence_place(figure):
+    """A convergence figure's place and name in the report."""
+    return report_labels.convergence(
+        figure, config["experiments"][FIGURES[figure]["experiment"]]
+    )
+
+
+def reader_figures():
+    """Every figure of the run in reading order: its name and group (as in the report), its
+    caption template and the template's context, and the answer's sections it backs."""
+    out = []
+
+    def add(stem, place, caption, backs=(), wildcards=None, params=None):
+        out.append(
+            {
+                "stem": stem,
+                "png": f"figures/{stem}.png",
+                "name": place.name,
+                "group": place.subcategory,
+                "caption": (HERE / "workflow" / "report" / caption).read_text(),
+                "context": {"wildcards": wildcards or {}, "params": params or {}},
+                "backs": list(backs),
+            }
+        )
+
+    proof = config["proof"]["figure"]
+    add(proof, report_labels.proof(proof), "proof.rst")
+    for stem, fig in FIGURES.items():
+        if fig["experiment"] in EXPERIMENTS:
+            words = figure_caption(SimpleNamespace(figure=stem))
+            params = {
+                "experiment": fig["experiment"],
+                "metrics": fig["metrics"],
+                **words,
+            }
+            place = convergence_place(stem)
+            add(stem, place, "convergence.rst", ["c1"], {"figure": stem}, params)
+    for name, views in REGIME_VIEWS.items():
+        largest = f"b{max(config['regimes'][name]['budgets'])}"
+        for view in views:
+            backs = ["map", "relaxation"] if view in (largest, "budget") else []
+            add(
+                f"regime_{name}_{view}",
+                report_labels.regime(name, view),
+                "regime.rst",
+                backs,
+                {"regime": name, "view": view},
+            )
+    if LINEARISED:
+        add("kernel_limit", report_labels.kernel_limit(), "kernel_limit.rst")
+    for experiment in EXPERIMENTS:
+        add(
+            f"switch_{experiment}",
+            report_labels.switch(experiment),
+            "switch.rst",
+            ["switch"],
+            {"experiment": experiment},
+        )
+    if ARCHITECTURES:
+        add(
+            "architectures",
+            report_labels.architectures(),
+            "architectures.rst",
+            ["c3", "c4"],
+        )
+        for stem, fig in FIGURES.items():
+            if fig["experiment"] in ARCHITECTURES:
+                add(
+                    stem,
+                    convergence_place(stem),
+                    "convergence.rst",
+                    [],
+                    {"figure": stem},
+                    {
+                        "experiment": fig["experiment"],
+                        "metrics": fig["metrics"],
+                        **figure_caption(SimpleNamespace(figure=stem)),
+                    },
+                )
+    for name in REAL_DATA:
+        add(
+            name,
+            report_labels.real_data(name),
+            "real_data.rst",
+            ["c5"],
+            {"dataset": name},
+        )
+    add("theorem1", report_labels.theorem1(), "theorem1.rst")
+    if BEYOND:
+        add("theorem1_beyond", report_labels.theorem1_beyond(), "theorem1_beyond.rst")
+    if LINEARISED:
+        add("linearised", report_labels.linearised(), "linearised.rst")
+    return out

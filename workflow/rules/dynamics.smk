@@ -35,11 +35,8 @@ rule switch_figure:
             "results/figures/switch_{experiment}.png",
             caption="../report/switch.rst",
             category="Figures",
-            labels=lambda wc: report_labels.labels(
-                f"Switch {wc.experiment}",
-                wc.experiment,
-                "the loss jump at the switch and the recovery from it, against width",
-            ),
+            subcategory=report_labels.SWITCH,
+            labels=lambda wc: report_labels.switch(wc.experiment).labels(),
         ),
     log:
         "results/logs/figures/switch_{experiment}.log",

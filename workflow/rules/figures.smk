@@ -1,5 +1,4 @@
 import hrta.reporting.numbers.proof as proof_graph
-import hrta.reporting.words.report_labels as report_labels
 
 
 rule convergence_figure:
@@ -13,12 +12,8 @@ rule convergence_figure:
             "results/figures/{figure}.png",
             caption="../report/convergence.rst",
             category="Figures",
-            labels=lambda wc: report_labels.convergence(
-                wc.figure,
-                FIGURES[wc.figure]["experiment"],
-                config["experiments"][FIGURES[wc.figure]["experiment"]],
-                FIGURES[wc.figure]["metrics"],
-            ),
+            subcategory=lambda wc: convergence_place(wc.figure).subcategory,
+            labels=lambda wc: convergence_place(wc.figure).labels(),
         ),
     log:
         "results/logs/figures/{figure}.log",
@@ -47,11 +42,8 @@ rule proof_figure:
             f"results/figures/{config['proof']['figure']}.png",
             caption="../report/proof.rst",
             category="Figures",
-            labels=report_labels.labels(
-                report_labels.figure_name(config["proof"]["figure"]),
-                "none (theory)",
-                "structure of the convergence proof: its results and which each uses",
-            ),
+            subcategory=report_labels.proof(config["proof"]["figure"]).subcategory,
+            labels=report_labels.proof(config["proof"]["figure"]).labels(),
         ),
     log:
         f"results/logs/figures/{config['proof']['figure']}.log",

@@ -40,11 +40,8 @@ rule real_data_figure:
             "results/figures/{dataset}.png",
             caption="../report/real_data.rst",
             category="Figures",
-            labels=lambda wc: {
-                "figure": "Real data",
-                "experiment": wc.dataset,
-                "shows": "training loss and held-out error over epochs",
-            },
+            subcategory=report_labels.REAL,
+            labels=lambda wc: report_labels.real_data(wc.dataset).labels(),
         ),
     log:
         "results/logs/figures/{dataset}.log",

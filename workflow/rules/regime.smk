@@ -43,16 +43,7 @@ rule regime_figure:
             "results/figures/regime_{regime}_{view}.png",
             caption="../report/regime.rst",
             category="Regime maps",
-            labels=lambda wc: report_labels.labels(
-                f"Regime map {wc.regime}, "
-                + (
-                    "against the budget"
-                    if wc.view == "budget"
-                    else f"{wc.view[1:]} epochs"
-                ),
-                hrta.pipeline.regimes.experiment_name(wc.regime),
-                "where HRTA ends below ReLU: ratio over learning rate × switch point, paired tests",
-            ),
+            labels=lambda wc: report_labels.regime(wc.regime, wc.view).labels(),
         ),
     log:
         "results/logs/figures/regime_{regime}_{view}.log",
@@ -97,14 +88,7 @@ if LINEARISED:
                 "results/figures/kernel_limit.png",
                 caption="../report/kernel_limit.rst",
                 category="Regime maps",
-                labels=report_labels.labels(
-                    "Kernel limit",
-                    report_labels.experiment_name(
-                        LINEARISED_EXPERIMENT,
-                        config["experiments"][LINEARISED_EXPERIMENT],
-                    ),
-                    "ReLU / HRTA final-loss ratio against width m: trained networks vs the kernel's prediction",
-                ),
+                labels=report_labels.kernel_limit().labels(),
             ),
         log:
             "results/logs/figures/kernel_limit.log",

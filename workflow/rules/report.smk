@@ -1,23 +1,7 @@
 # The Snakemake report (snakemake --report results/report.html): the landing page's
 # provenance block, and the Markdown results as HTML pages, which the report shows inline.
 
-PAGES = {
-    "claims": report_labels.labels(
-        "Claims",
-        ", ".join(EXPERIMENTS),
-        "the paper's claims C1, C2 and Theorem 1 checked: verdicts, ratios, p-values",
-    ),
-    "tables/table1": report_labels.labels(
-        "Table 1",
-        ", ".join(EXPERIMENTS),
-        "table of final training loss and test error, mean ± sd over seeds",
-    ),
-    "tables/compute_cost": report_labels.labels(
-        "Compute cost",
-        ", ".join(EXPERIMENTS),
-        "table of wall and CPU seconds and peak memory per run",
-    ),
-}
+PAGES = report_labels.PAGES  # page -> its place in the report
 REPORT_OUTPUTS = expand("results/{page}.html", page=PAGES) + [
     "results/report/provenance.rst"
 ]
@@ -30,8 +14,8 @@ rule markdown_html:
         report(
             "results/{page}.html",
             caption="../report/page.rst",
-            category=lambda wc: "Claims" if wc.page == "claims" else "Tables",
-            labels=lambda wc: PAGES[wc.page],
+            category=lambda wc: PAGES[wc.page].category,
+            labels=lambda wc: PAGES[wc.page].labels(),
         ),
     log:
         "results/logs/report/{page}.log",
@@ -40,7 +24,7 @@ rule markdown_html:
     conda:
         "../../environment.yml"
     params:
-        title=lambda wc: PAGES[wc.page]["figure"],
+        title=lambda wc: PAGES[wc.page].name,
     script:
         "../scripts/markdown_html.py"
 

@@ -54,11 +54,7 @@ rule theorem1_figure:
             "results/figures/theorem1.png",
             caption="../report/theorem1.rst",
             category="Theory",
-            labels=report_labels.labels(
-                "Theorem 1",
-                ", ".join(EXPERIMENTS),
-                "smallest NTK eigenvalue against s (λ_a, λ_w, sum): the proof's key step checked",
-            ),
+            labels=report_labels.theorem1().labels(),
         ),
     log:
         "results/logs/figures/theorem1.log",
@@ -103,15 +99,7 @@ if LINEARISED:
                 "results/figures/linearised.png",
                 caption="../report/linearised.rst",
                 category="Theory",
-                labels=report_labels.labels(
-                    "Kernel regime",
-                    report_labels.experiment_name(
-                        LINEARISED_EXPERIMENT,
-                        config["experiments"][LINEARISED_EXPERIMENT],
-                    ),
-                    f"{THEORY['linearised']['optimizer']} training loss at the largest width "
-                    "against the linearised network's prediction",
-                ),
+                labels=report_labels.linearised().labels(),
             ),
         log:
             "results/logs/figures/linearised.log",

@@ -54,11 +54,7 @@ if BEYOND:
                 "results/figures/theorem1_beyond.png",
                 caption="../report/theorem1_beyond.rst",
                 category="Theory",
-                labels=report_labels.labels(
-                    "Theorem 1 beyond ReLU",
-                    ", ".join(EXPERIMENTS),
-                    "λ_min(s)/λ_min(1) of deep ReLU (both parametrisations) and two-layer tanh, GELU NTKs: does it decrease?",
-                ),
+                labels=report_labels.theorem1_beyond().labels(),
             ),
         log:
             "results/logs/figures/theorem1_beyond.log",

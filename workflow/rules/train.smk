@@ -8,6 +8,7 @@ rule train:
         PATHS["train_log"],
     benchmark:
         PATHS["train_benchmark"]
+    priority: 1  # scheduling only: training heads the longest chains, so it starts before the figures
     conda:
         "../../environment.yml"
     threads: config["training"]["threads"]

@@ -118,7 +118,8 @@ def planned(config: dict, jobs: dict | None = None) -> list[tuple[str, str]]:
              "results/tables/table1.csv", "results/tables/table1.md", "results/tables/table1.tex",
              "results/logs/tables/table1.log", "results/tables/compute_cost.csv", "results/tables/compute_cost.md",
              "results/logs/tables/compute_cost.log", "results/report/provenance.rst",
-             "results/logs/report/provenance.log"]
+             "results/logs/report/provenance.log", "results/index.html", "results/report/answer.rst",
+             "results/logs/report/front_door.log"]
     for page in ("claims", "tables/table1", "tables/compute_cost"):
         fixed += [f"results/{page}.html", f"results/logs/report/{page}.log"]
     return out + [(path, "(fixed)") for path in fixed]

@@ -7,7 +7,7 @@ the last of two equal keys and runs YAML templates (``__use_yte__``); the Snakef
 such file again with :func:`read` so that what Snakemake let through is refused before any
 job. What Snakemake refuses first (a missing file, a YAML syntax error, nesting deeper than
 Python's recursion limit) it reports in its own words; ``python -m hrta.pipeline.config FILE``
-then says where (README, "Changing the experiment").
+then says where (docs/configuration.md).
 """
 
 import json

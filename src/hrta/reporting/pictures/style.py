@@ -17,6 +17,7 @@ from matplotlib.ticker import LogLocator  # noqa: E402
 TEXT_WIDTH_IN = 6.5  # a journal's full text width
 ROW_HEIGHT_IN = 1.9
 MAX_ASPECT = 0.75  # height / width of every figure: it fits a 1366 x 768 screen's report pane
+PNG_MAX_HEIGHT_PX = 720  # a 768-px-high window's report pane, less its padding: the PNG is never taller
 TICKS = {  # seaborn.axes_style("ticks")
     "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
     "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
@@ -73,12 +74,14 @@ def figure_size(rows: int) -> tuple[float, float]:
 
 
 def save(fig, stem) -> list[str]:
-    """Save as PDF and PNG (deterministic metadata); return the paths written."""
+    """Save as PDF and PNG (deterministic metadata), the PNG at most PNG_MAX_HEIGHT_PX high
+    (the report centres a taller image and cuts its top off); return the paths written."""
     paths = []
+    png_dpi = min(plt.rcParams["savefig.dpi"], PNG_MAX_HEIGHT_PX / fig.get_figheight())
     for ext in ("pdf", "png"):
         path = f"{stem}.{ext}"
         meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-        fig.savefig(path, metadata=meta)
+        fig.savefig(path, metadata=meta, **({"dpi": png_dpi} if ext == "png" else {}))
         paths.append(path)
     plt.close(fig)
     return paths

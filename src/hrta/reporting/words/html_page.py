@@ -9,9 +9,8 @@ STYLE = """
 body { font-family: system-ui, sans-serif; font-size: 14px; line-height: 1.45; margin: 1.2em 2em;
        color: #1e293b; max-width: 80em; }
 h1 { font-size: 1.45em; } h2 { font-size: 1.2em; margin-top: 1.6em; } h3 { font-size: 1.05em; }
-table { border-collapse: collapse; margin: 0.6em 0 1em; }
-th, td { border: 1px solid #cbd5e1; padding: 0.2em 0.55em; }
-td:not(:last-child) { white-space: nowrap; }  /* names and numbers stay whole; prose wraps */
+table { border-collapse: collapse; margin: 0.6em 0 1em; max-width: 100%; }
+th, td { border: 1px solid #cbd5e1; padding: 0.2em 0.55em; overflow-wrap: anywhere; }  /* fits its frame */
 th { background: #f1f5f9; }
 tr:nth-child(even) td { background: #f8fafc; }
 code { font-size: 0.95em; }
