@@ -39,6 +39,6 @@ def switch_figure(dyn: xr.Dataset, stem: str) -> list[str]:
             ax.xaxis.set_minor_formatter(style.plt.NullFormatter())
         axes[0, 0].set_ylabel("loss after / before the switch\n(filled: most seeds recovered)")
         handles, labels = axes[0, 0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3), frameon=False)
         fig.suptitle(f"{dyn['experiment'].values}: the loss jump at the switch, {dyn.sizes['seed']} seeds")
         return style.save(fig, stem)

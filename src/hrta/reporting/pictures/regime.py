@@ -5,11 +5,13 @@ against the budget."""
 
 import numpy as np
 import xarray as xr
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from hrta.reporting.pictures import style
 
 FAMILY_TITLES = {"adam": "Adam, lr", "gd": "GD, lr / (2n/λmax)"}
 MARKS = {"holds": "▲", "contradicted": "▼"}
+PLAIN = FuncFormatter(lambda v, _: f"{v:.3g}")  # ratios near 1 on a log axis, without powers of ten
 
 
 def _setting_tick(setting: str) -> str:
@@ -113,9 +115,15 @@ def budget_figure(ds: xr.Dataset, stem: str) -> list[str]:
                         ax.scatter([b], [m], s=18, facecolor=face, edgecolor=colours[key], zorder=3)
             ax.axhline(1.0, color="black", lw=0.7)
             ax.set(xscale="log", yscale="log", title=f"{FAMILY_TITLES.get(fam, fam).split(',')[0]}, m = {width:,}")
-            axes[1, c].plot(budgets, at["relu_tail"].transpose("budget", ...).values, color="0.4", lw=0.8)
+            ax.yaxis.set_major_formatter(PLAIN)
+            ax.yaxis.set_minor_formatter(PLAIN)
+            for k, opt in enumerate(at["optimizer"].values):
+                axes[1, c].plot(budgets, at["relu_tail"].sel(optimizer=opt).values, color=str(0.15 + 0.25 * k), lw=0.8,
+                                label=_setting_tick(str(at["setting"].sel(optimizer=opt).values)))
+            axes[1, c].legend(fontsize=5, title="lr" if fam != "gd" else "lr / (2n/λmax)", title_fontsize=5)
             axes[1, c].set_xlabel("budget (epochs)")
             axes[1, c].set_xticks(budgets, [str(b) for b in budgets])
+            axes[1, c].xaxis.set_minor_formatter(NullFormatter())
         axes[0, 0].set_ylabel("median ReLU / HRTA\n(filled: most cells ▲, empty: ▼)")
         axes[1, 0].set_ylabel("ReLU's fall over\nthe last 10%")
         handles, labels = axes[0, 0].get_legend_handles_labels()
