@@ -93,7 +93,7 @@ def _legend_below(fig, ax) -> None:
         return
     handles, names = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
     legend.remove()
-    fig.legend(handles, names, loc="outside lower center", ncol=len(names), frameon=False)
+    fig.legend(handles, names, loc="outside lower center", ncol=min(len(names), 4), frameon=False)
 
 
 def _mark_divergence(ax, runs: xr.Dataset, da: xr.DataArray, dim: str, labels, palette) -> None:
