@@ -78,6 +78,7 @@ def test_the_lists_name_existing_scripts():
     assert len(stems) > 20 and COMPUTE_WITH_NETWORKS | SEABORN_FIGURES <= stems
 
 
+@pytest.mark.slow  # an interpreter per script, importing torch where allowed
 @pytest.mark.parametrize("stem", [s.stem for s in SCRIPTS])
 def test_only_jobs_computing_with_networks_import_torch(stem, loaded):
     heavy = [loaded[stem][m] for m in sorted(NETWORK_LIBRARIES & set(loaded[stem]))]
@@ -87,6 +88,7 @@ def test_only_jobs_computing_with_networks_import_torch(stem, loaded):
         assert not heavy, f"workflow/scripts/{stem}.py does not compute with networks but imports " + "; ".join(heavy)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stem", [s.stem for s in SCRIPTS])
 def test_only_seaborn_figures_import_seaborn(stem, loaded):
     if stem in SEABORN_FIGURES:
