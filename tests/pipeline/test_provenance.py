@@ -13,13 +13,19 @@ def _git(where, *args) -> str:
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-def test_a_checkout_clean_changed_or_with_new_files_and_outside_git(tmp_path):
+def _repo(tmp_path):
+    """A git checkout with one committed Snakefile."""
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q")
     (repo / "Snakefile").write_text("one\n")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "first")
+    return repo
+
+
+def test_a_checkout_clean_changed_or_with_new_files_and_outside_git(tmp_path):
+    repo = _repo(tmp_path)
     commit = _git(repo, "rev-parse", "HEAD")
     assert provenance.checkout_state(repo / "Snakefile") == {"git_commit": commit, "git_dirty": "no",
                                                              "git_diff_sha256": ""}
@@ -40,12 +46,7 @@ def test_the_state_published_once_is_what_every_stamp_records(tmp_path, monkeypa
     monkeypatch.setenv(provenance.ENV, "")  # restored after the test, as publish() sets it
     monkeypatch.delenv(provenance.ENV)
     assert provenance.stamp(xr.Dataset(), {}).attrs["git_commit"] == "unknown"  # outside a run: not a guess
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    _git(repo, "init", "-q")
-    (repo / "Snakefile").write_text("one\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "first")
+    repo = _repo(tmp_path)
     (repo / "Snakefile").write_text("two\n")
     state = provenance.publish(repo)
     (repo / "Snakefile").write_text("three\n")  # changed during the run: the files still agree
