@@ -114,7 +114,8 @@ def explicit(block: dict, sets: dict, key: str) -> None:
                               f" the experiment's {epochs} (expected: every method of an experiment trained for the"
                               " same epochs, so that its comparisons are at one budget)")
         out.append(method)
-        labels.setdefault(schedule.label(), []).append(method["name"])
+        if not schedule.is_baseline:  # two baselines: refused as such (config.check_baseline)
+            labels.setdefault(schedule.label(), []).append(method["name"])
     same = {label: names for label, names in labels.items() if len(names) > 1}
     if same:
         label, names = next(iter(same.items()))
