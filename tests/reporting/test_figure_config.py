@@ -80,3 +80,20 @@ def test_one_row_per_optimizer_and_metric(monkeypatch, tmp_path, metrics, rows, 
         assert ylabels[0] == "Ritz energy gap E(u) − E(u*)"
         line = fig.axes[0].get_lines()[0]
         assert 0 < np.nanmin(line.get_ydata()) <= np.nanmax(line.get_ydata()) <= 2  # the gap, not E
+
+
+def test_a_drifting_method_is_marked_at_its_minimum_even_beside_untrained_seeds(monkeypatch, tmp_path, ci_config):
+    """Seed 1 of width 10 untrained (NaN, as at a width of max_seeds): the triangle sits at
+    the trained seed's minimum."""
+    agg = _aggregate(ci_config["experiments"]["poisson"]["problem"])
+    loss = agg["loss"].copy()
+    where = {"optimizer": "adam", "method": "h", "width": 10}
+    loss.loc[{**where, "seed": 1}] = np.nan
+    loss.loc[{**where, "seed": 0, "epoch": 4}] = -2.0 + 1e-6  # its minimum: the gap far below the final one
+    drawn = []
+    monkeypatch.setattr(convergence.style, "save", lambda fig, stem: drawn.append(fig) or [])
+    convergence.convergence_figure(agg.assign(loss=loss), tmp_path / "f", "title", ["loss"])
+    (fig,) = drawn
+    (marks,) = [c for c in fig.axes[0].collections if c.get_offsets().shape == (1, 2)
+                and c.get_paths() and c.get_offsets()[0][0] == 4]
+    assert marks.get_offsets()[0][0] == 4

@@ -60,7 +60,7 @@ def convergence_figure(agg: xr.Dataset, stem: str, title: str,
     palette = style.method_palette(agg)
     drawn = [_metric(agg, m) for m in metrics]
     dyn = dynamics(agg)
-    drift, lowest = drifting(dyn), dyn["min_epoch"].median("seed")
+    drift, lowest = drifting(dyn), dyn["min_epoch"].where(dyn["min_epoch"] >= 0).median("seed")  # trained runs
     optimizers, widths = list(agg.optimizer.values), list(agg.width.values)
     columns = [(opt, width) for opt in optimizers for width in widths]
     with style.paper_style():
