@@ -59,7 +59,7 @@ def test_the_answer_follows_the_verdict_along_the_budget():
     assert sentences[2].startswith("- Under gradient descent on fake at 2000 epochs (ReLU's fall over the last 10%: "
                                    "1.01×), HRTA ends below ReLU in 0 of 3 protocol cells and above it in 3; the "
                                    "strongest is HRTA 0.5→1: ReLU/HRTA 0.5")
-    assert sentences[3] == ("- The verdict depends on the training budget, read along the same runs: under gradient "
+    assert sentences[3] == ("- Against the training budget, the same runs read at each: under gradient "
                             "descent on fake, 1000 epochs: 3 below, 0 above (ReLU's fall 1.01×); 2000 epochs: 0 "
                             "below, 3 above (ReLU's fall 1.01×) ([Where HRTA helps]"
                             "(#where-hrta-helps-the-regime-maps)).")

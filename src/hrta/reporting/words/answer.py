@@ -73,7 +73,7 @@ def _budget(rep: dict) -> str | None:
             parts.append(f"under {FAMILY_NAMES.get(family, family)} on {name}, {steps}")
     if not parts:
         return None
-    return ("The verdict depends on the training budget, read along the same runs: " + "; ".join(parts)
+    return ("Against the training budget, the same runs read at each: " + "; ".join(parts)
             + f" {link('map')}.")
 
 
