@@ -122,3 +122,11 @@ def test_bad_input_is_named():
         paired.Reading(alpha=0)
     with pytest.raises(ValueError, match="adjust must be one of"):
         paired.Reading(adjust="bonferroni")
+
+
+def test_pairs_that_all_tie_show_no_difference_and_no_verdict_for_either_side():
+    values = np.linspace(1.0, 2.0, 8)
+    none = np.zeros(8, dtype=bool)
+    row = paired.decide([paired.compare(values, none, values, none).as_dict()], paired.Reading())[0]
+    assert (row["estimate"], row["ci_low"], row["ci_high"], row["p_value"]) == (0.0, 0.0, 0.0, 1.0)
+    assert row["verdict"] == "undecided"

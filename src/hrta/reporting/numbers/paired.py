@@ -161,11 +161,12 @@ def _seeds(n: int) -> str:
 
 def _wilcoxon(d: np.ndarray, alpha: float) -> dict:
     """Signed-rank test on d (+-inf allowed), W+ - W-, Hodges-Lehmann estimate and interval;
-    NaN where every pair ties or none is left."""
+    where every pair ties, no difference (estimate and interval 0, p 1); NaN where none is left."""
     nonzero = d[d != 0]
-    none = {"statistic": math.nan, "p_value": math.nan, "estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan}
     if len(nonzero) == 0:
-        return none
+        value = math.nan if len(d) == 0 else 0.0
+        return {"statistic": value, "p_value": math.nan if len(d) == 0 else 1.0, "estimate": value,
+                "ci_low": value, "ci_high": value}
     ranks = stats.rankdata(np.abs(nonzero))  # +-inf rank above every finite |d|
     w_plus, w_minus = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
     finite_scale = np.abs(nonzero[np.isfinite(nonzero)])
