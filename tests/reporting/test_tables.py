@@ -73,3 +73,12 @@ def test_a_method_that_drifts_up_after_its_minimum_is_named_with_its_factor():
     md = table1.markdown(summary({"exp": agg.assign(loss=history)}))
     assert md.endswith("Drifts up after its minimum (the median final loss over the smallest is above 1.05: the "
                        "final value is not the best the method reached): ReLU at m = 100 (2×).\n")
+
+
+def test_a_width_with_fewer_seeds_trained_says_how_many():
+    loss = np.full((2, 2, 3), 0.1)
+    agg = aggregate(loss, loss, np.zeros((2, 2, 3), dtype=np.int64))
+    trained = xr.ones_like(agg["diverged"], dtype=bool)
+    trained.loc[{"width": 100, "seed": 2}] = False  # as at a width of max_seeds
+    md = table1.markdown(summary({"exp": agg.assign(trained=trained)}))
+    assert "n = 2 to 3 seeds per cell" in md

@@ -12,7 +12,8 @@ from hrta.reporting.numbers.dynamics import drifting, dynamics
 def summary(aggregates: dict[str, xr.Dataset]) -> pd.DataFrame:
     """Long table: one row per (experiment, optimizer, method, width).
 
-    Diverged runs are counted in ``n_diverged`` and left out of the mean and std. A loss
+    ``n_seeds`` counts the runs trained (a width of ``max_seeds`` has fewer); diverged runs
+    are counted in ``n_diverged`` and left out of the mean and std. A loss
     that is a gap (a Ritz energy) is given as the gap to the exact solution's loss. ``drift``:
     the median final loss over the run's minimum where the method drifts up after its
     minimum (hrta.reporting.numbers.dynamics.drifting), else NaN; ``tail``: the median fall
@@ -34,7 +35,7 @@ def summary(aggregates: dict[str, xr.Dataset]) -> pd.DataFrame:
                     rows.append({
                         "experiment": exp, "optimizer": str(opt), "method": str(method),
                         "label": labels[str(method)], "width": int(width),
-                        "n_seeds": int(sel.sizes["seed"]),
+                        "n_seeds": int(sel["trained"].sum()) if "trained" in sel else int(sel.sizes["seed"]),
                         "n_diverged": int(sel["diverged"].sum()), "loss_is_gap": gap, "error_name": error_name,
                         "loss_mean": _stat(np.nanmean, loss), "loss_std": _stat(_std, loss),
                         "error_mean": _stat(np.nanmean, err), "error_std": _stat(_std, err),
