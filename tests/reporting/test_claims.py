@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from conftest import with_facts, with_history
+from conftest import final_losses, with_facts, with_history
 from hrta.reporting.numbers import claims
 from hrta.reporting.numbers.paired import Reading
 from hrta.reporting.words.claims import markdown
@@ -234,3 +234,16 @@ def test_trend_counts_a_divergence_at_the_largest_width():
     agg = aggregate(hrta, base, widths, base_div=div)
     (mirror,) = claims.c2({"exp": agg}, READING, claims.c1({"exp": agg}, READING))
     assert "shrinks" not in mirror["verdict"] and mirror["tau"] > 0
+
+
+def test_seeds_a_width_does_not_plan_are_no_pairs_at_all():
+    """At a width of max_seeds the aggregate holds the other seeds as unplanned (NaN): they
+    are neither compared nor counted missing."""
+    agg = final_losses({10: np.full(8, 2.0), 100: np.full(8, 2.0)})
+    planned = xr.ones_like(agg["diverged"], dtype=bool)
+    planned.loc[{"width": 100, "seed": [3, 4, 5, 6, 7]}] = False
+    loss = agg["final_loss"].where(planned)
+    agg = agg.assign(planned=planned, final_loss=loss, trained=planned)
+    small, large = claims.report({"exp": agg}, Reading())["C1"]
+    assert (small["n_seeds"], small["compared"], small["verdict"]) == (8, 8, "holds")
+    assert (large["n_seeds"], large["compared"], large["missing"], large["verdict"]) == (3, 3, 0, "no verdict")

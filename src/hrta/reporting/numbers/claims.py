@@ -15,6 +15,7 @@ import json
 import math
 
 import numpy as np
+import xarray as xr
 
 from hrta.reporting.facts import baseline, compared_loss, method_labels, s_path, schedule_kind
 from hrta.reporting.numbers import paired, trend
@@ -51,17 +52,20 @@ def values(agg, quantity: str):
 
 
 def seed_pairs(agg, opt, base, method, width, quantity="final_loss", cache=None) -> tuple:
-    """(baseline values, baseline diverged, method values, method diverged, both trained) per seed."""
+    """(baseline values, baseline diverged, method values, method diverged, both trained) per
+    seed the config plans at this width (``planned``: a width of max_seeds has fewer)."""
     vals = values(agg, quantity) if cache is None else cache
     div, done = agg["diverged"].astype(bool), trained(agg)
+    plan = agg["planned"].astype(bool) if "planned" in agg else xr.ones_like(div)
 
     def one(m):
         where = {"optimizer": opt, "method": m, "width": width}
-        return vals.sel(where).values, div.sel(where).values, done.sel(where).values
+        return vals.sel(where).values, div.sel(where).values, done.sel(where).values, plan.sel(where).values
 
-    b, bd, bt = one(base)
-    h, hd, ht = one(method)
-    return b, bd, h, hd, bt & ht
+    b, bd, bt, bp = one(base)
+    h, hd, ht, hp = one(method)
+    keep = bp & hp
+    return b[keep], bd[keep], h[keep], hd[keep], (bt & ht)[keep]
 
 
 def _compared(aggregates: dict):
