@@ -54,6 +54,24 @@ def population_slope_product(xt, w, v, s, s_list, chunk: int, transpose: bool) -
                                      transpose) for i in range(0, k_members, group)])
 
 
+def population_values(xt, w, a, s_list, chunk: int) -> torch.Tensor:
+    """The members' unscaled outputs sum_j a_j sigma_s(xt w_j) (K, n) without slopes or
+    autograd (evaluation): s ReLU(xt w^T) a + (1 - s) xt (w^T a), member by member (so that a
+    member's bits do not depend on the others), the ReLU formed in row chunks of at most
+    ``chunk`` elements in one reused buffer."""
+    k_members, n, m = xt.shape[0], xt.shape[1], w.shape[1]
+    rows = max(1, min(n, chunk // m))
+    out = torch.empty(k_members, n, dtype=w.dtype, device=w.device)
+    buf = torch.empty(rows * m, dtype=w.dtype, device=w.device)
+    for k, s in enumerate(s_list):
+        for i0 in range(0, n, rows):
+            i1 = min(n, i0 + rows)
+            relu = torch.mm(xt[k, i0:i1], w[k].T, out=buf[: (i1 - i0) * m].view(i1 - i0, m)).relu_()
+            torch.mv(relu, a[k], out=out[k, i0:i1])
+        out[k].mul_(s).add_(torch.mv(xt[k], torch.mv(w[k].T, a[k])), alpha=1.0 - s)
+    return out
+
+
 class PopulationSlopeProduct(torch.autograd.Function):
     """Differentiable in v (any order); the slopes are piecewise constant in xt and w."""
 
@@ -107,7 +125,9 @@ class PopulationNet(Population):
 
     Built from the members' own initial networks (``TwoLayerNet``), which must share width,
     input dimension, bias mode, dtype, slope method and chunk. ``forward`` takes inputs shared by
-    all members (n, d) or one set per member (K, n, d) and returns outputs (K, n).
+    all members (n, d) or one set per member (K, n, d) and returns outputs (K, n). With the
+    fused slopes and gradients off (evaluation) it forms ReLU(x~ w^T) a directly
+    (``population_values``): the same function up to rounding, in fewer passes over x~ w^T.
     """
 
     def __init__(self, nets: list[TwoLayerNet]):
@@ -130,6 +150,8 @@ class PopulationNet(Population):
             return torch.bmm(act, self.a[:, :, None])[..., 0] * self.scale
         if self.slopes == "sorted":
             v = sorted_product(xt, self.w, self.a[:, :, None] * self.w, self.s)
+        elif not torch.is_grad_enabled():  # evaluation: the outputs alone, fewer passes over x~ w^T
+            return population_values(xt, self.w, self.a, self.s_list, self.chunk) * self.scale
         else:
             v = PopulationSlopeProduct.apply(xt.detach(), self.w.detach(), self.a[:, :, None] * self.w,
                                              self.s, self.s_list, self.chunk, False)
