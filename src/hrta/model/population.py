@@ -56,19 +56,21 @@ def population_slope_product(xt, w, v, s, s_list, chunk: int, transpose: bool) -
 
 def population_values(xt, w, a, s_list, chunk: int) -> torch.Tensor:
     """The members' unscaled outputs sum_j a_j sigma_s(xt w_j) (K, n) without slopes or
-    autograd (evaluation): s ReLU(xt w^T) a + (1 - s) xt (w^T a), member by member (so that a
-    member's bits do not depend on the others), the ReLU formed in row chunks of at most
-    ``chunk`` elements in one reused buffer."""
+    autograd (evaluation): s ReLU(xt w^T) a + (1 - s) xt (w^T a), member by member from fresh
+    copies of its inputs (BLAS's rounding depends on the inputs' memory alignment, so a
+    member's bits would otherwise depend on its place in the population), the ReLU formed in
+    row chunks of at most ``chunk`` elements in one reused buffer."""
     k_members, n, m = xt.shape[0], xt.shape[1], w.shape[1]
     rows = max(1, min(n, chunk // m))
     out = torch.empty(k_members, n, dtype=w.dtype, device=w.device)
     buf = torch.empty(rows * m, dtype=w.dtype, device=w.device)
     for k, s in enumerate(s_list):
+        xt_k, w_k, a_k = xt[k].clone(), w[k].clone(), a[k].clone()  # aligned alike wherever k sits
         for i0 in range(0, n, rows):
             i1 = min(n, i0 + rows)
-            relu = torch.mm(xt[k, i0:i1], w[k].T, out=buf[: (i1 - i0) * m].view(i1 - i0, m)).relu_()
-            torch.mv(relu, a[k], out=out[k, i0:i1])
-        out[k].mul_(s).add_(torch.mv(xt[k], torch.mv(w[k].T, a[k])), alpha=1.0 - s)
+            relu = torch.mm(xt_k[i0:i1], w_k.T, out=buf[: (i1 - i0) * m].view(i1 - i0, m)).relu_()
+            torch.mv(relu, a_k, out=out[k, i0:i1])
+        out[k].mul_(s).add_(torch.mv(xt_k, torch.mv(w_k.T, a_k)), alpha=1.0 - s)
     return out
 
 
