@@ -155,8 +155,9 @@ def real_data_runs(config: dict, name: str) -> list[Run]:
     exp = config["real_data"][name]
     numerics = Numerics.of(config["training"])
     problem = {"dataset": exp["dataset"], "held_out": exp["held_out"]}
-    return [Run(experiment=name, method=method["name"], schedule=schedule(config, method["schedule"], method.get("reset")),
-                optimizer=Optimizer.of(opt), width=int(width), seed=int(seed), problem=problem,
+    return [Run(experiment=name, method=method["name"],
+                schedule=schedule(config, method["schedule"], method.get("reset")), optimizer=Optimizer.of(opt),
+                width=int(width), seed=int(seed), problem=problem,
                 data_seed=exp["data_seed"], eval_every=exp["eval_every"], numerics=numerics)
             for opt, method, width, seed in itertools.product(exp["optimizers"], exp["methods"], exp["widths"],
                                                               exp["seeds"])]

@@ -10,8 +10,18 @@ divides), and it counts as diverged there when its loss became non-finite by the
 import xarray as xr
 
 from hrta.model.schedule import Schedule
-from hrta.pipeline.regimes import (BASELINE, CONTROL, JUMP, PLATEAU, RESET, coords, method_name, ramp_epochs,
-                                   schedule_name, switch_at)
+from hrta.pipeline.regimes import (
+    BASELINE,
+    CONTROL,
+    JUMP,
+    PLATEAU,
+    RESET,
+    coords,
+    method_name,
+    ramp_epochs,
+    schedule_name,
+    switch_at,
+)
 
 RUN_VARS = {  # name -> what it is at a budget, of whose runs (their own attributes are of the whole history)
     "final_loss": "{runs} training loss after the budget's epochs (NaN if diverged by then)",

@@ -219,6 +219,18 @@ def _shock_fields(sub: xr.Dataset) -> dict:
             "recovered": int(np.isfinite(rec).sum()), "recovery": _median(rec)}
 
 
+def _cell(sub: xr.Dataset) -> dict:
+    """One cell (setting and width) of a path variant: its shock and its tests' fields."""
+    one = sub.isel(optimizer=0, width=0)
+    out = {"optimizer": str(one["optimizer"].values), "setting": str(one["setting"].values),
+           "width": int(one["width"]), **_shock_fields(sub)}
+    for comp in PATH_COMPARISONS:
+        for f in ("median_ratio", "mean_ratio", "mean_low", "mean_high", "p_adjusted", "verdict"):
+            value = one[f"{PATH}{comp}_{f}"].values
+            out[f"{comp}_{f}"] = str(value) if f == "verdict" else float(value)
+    return out
+
+
 def paths_summary(ds: xr.Dataset) -> list[dict]:
     """A tested map's path variants for the report (empty without a path axis): per budget,
     optimizer family and path variant, the switch shock of its runs (medians over settings,
@@ -252,13 +264,7 @@ def paths_summary(ds: xr.Dataset) -> list[dict]:
                     if comp != "vs_jump" and jump is not None:
                         part["differs_from_jump"] = int((verdicts != jump[f"{PATH}{comp}_verdict"].values).sum())
                     row[comp] = part
-                row["by_cell"] = [
-                    {"optimizer": str(o), "setting": str(sub["setting"].sel(optimizer=o).values), "width": int(w),
-                     **_shock_fields(sub.sel(optimizer=[o], width=[w])),
-                     **{f"{comp}_{f}": (str(sub[f"{PATH}{comp}_{f}"].sel(optimizer=o, width=w).values)
-                                        if f == "verdict" else float(sub[f"{PATH}{comp}_{f}"].sel(optimizer=o, width=w)))
-                        for comp in PATH_COMPARISONS for f in ("median_ratio", "mean_ratio", "mean_low",
-                                                                "mean_high", "p_adjusted", "verdict")}}
-                    for o in sub["optimizer"].values for w in sub["width"].values]
+                row["by_cell"] = [_cell(sub.sel(optimizer=[o], width=[w])) for o in sub["optimizer"].values
+                                  for w in sub["width"].values]
                 rows.append(row)
     return rows

@@ -159,7 +159,8 @@ def paths_figure(ds: xr.Dataset, stem: str) -> list[str]:
                 x = np.arange(len(paths)) - 0.35 + step * (k + 0.5)
                 mean = cell["path_vs_relu_mean_ratio"].values
                 low, high = cell["path_vs_relu_mean_low"].values, cell["path_vs_relu_mean_high"].values
-                err = np.vstack([np.where(np.isfinite(low), mean - low, 0), np.where(np.isfinite(high), high - mean, 0)])
+                err = np.vstack([np.where(np.isfinite(low), mean - low, 0),
+                                 np.where(np.isfinite(high), high - mean, 0)])
                 decided = np.isin(cell["path_vs_relu_verdict"].values, list(MARKS))
                 setting = _setting_tick(str(at["setting"].sel(optimizer=opt).values))
                 ax.errorbar(x, mean, yerr=err, fmt="none", ecolor=colour, elinewidth=0.8, capsize=1.5)
