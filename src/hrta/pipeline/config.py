@@ -17,6 +17,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from hrta.model.schedule import SHAPES
 from hrta.pipeline import architectures, grid, methods, outputs, regimes, sizes, yamlfile
 from hrta.pipeline.errors import ConfigError, by_name, key_of
 from hrta.problems import make_problem
@@ -250,6 +251,9 @@ def check_paths(regime: dict, key: str) -> None:
     pair = list(paths["pair"])
     if pair[0] == pair[1]:
         raise ConfigError(f"config key '{key}.pair': {pair} does not switch (expected: two different values of s)")
+    if paths["shape"] not in SHAPES:
+        raise ConfigError(f"config key '{key}.shape': {paths['shape']!r} is not a ramp shape (expected: one of"
+                          f" {', '.join(SHAPES)})")
     first = regimes.switch_at(regime, paths["switch"])
     total = regimes.epochs(regime)
     for i, ramp in enumerate(paths.get("ramps", [])):

@@ -52,6 +52,7 @@ VARIABLES = {
     "path": ("path variant of one s pair and switch: the jump, ramps, on plateau, reset", NO_UNITS),
     "path_method": ("the generated method of the path variant", NO_UNITS),
     "path_label": ("display label of the path variant", NO_UNITS),
+    "path_ramp_epochs": ("epochs over which the path variant's ramp moves s (0: none)", DIMENSIONLESS),
     # histories and final values
     "loss": ("training loss", DIMENSIONLESS),
     "test_error": ("test error", DIMENSIONLESS),
