@@ -261,8 +261,9 @@ def test_words_say_the_budget_relus_convergence_the_shock_and_the_changed_verdic
     text = map_family_paragraph(rows)
     assert text.startswith("Under Adam at 4000 epochs (6 cells of setting and width, 8 seeds each; ReLU's loss fell "
                            "1.25× over the budget's last 10%), switching s 1→1.5 at epoch 500: with the jump the loss "
-                           "moves 300× in its first step (largest 600×), peaks at 300× and 40 of 48 runs")
-    assert "ramp over 100 epochs from 500: 1.01× in its first step (largest 2.02×), peaks at 2.5×" in text
+                           "moves 300× in its first step (largest 600×), peaks at 300× (largest 600×) and 40 of 48 "
+                           "runs")
+    assert "ramp over 100 epochs from 500: 1.01× in its first step (largest 2.02×), peaks at 2.5× (largest 5×)" in text
     assert "(a peak below the jump's 300×)" in text and "(a peak not below the jump's 300×)" in text
     assert ("Against ReLU, of 6 cells: the jump: 0 lower, 6 higher; ramp over 100 epochs from 500: 2 lower, 1 "
             "higher; on plateau (by 500): 0 lower, 6 higher, verdicts other than the jump's in 3 (ramp over 100 "

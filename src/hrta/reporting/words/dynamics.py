@@ -58,7 +58,8 @@ def _lower_higher(part: dict) -> str:
 
 def _moved(r: dict) -> str:
     return (f"{num(r['shock'])}× in its first step (largest {num(r['shock_max'])}×), peaks at {num(r['peak'])}× "
-            f"and {r['recovered']} of {r['runs']} runs get back below the loss before the switch")
+            f"(largest {num(r['peak_max'])}×) and {r['recovered']} of {r['runs']} runs get back below the loss before "
+            "the switch")
 
 
 def map_family_paragraph(rows: list[dict]) -> str:
