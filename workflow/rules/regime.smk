@@ -1,9 +1,9 @@
 # Regime maps (config key regimes): the generated experiment <name>_regime is trained and
 # aggregated like any other; its map, paired tests and figures (a heat map per budget, the
-# verdict against the budget) are built here.
+# verdict against the budget, the path axis where the map has one) are built here.
 
 REGIME_VIEWS = {  # map -> its figures' views: b<budget> per budget, and budget
-    name: [f"b{b}" for b in sorted(regime["budgets"])] + ["budget"]
+    name: [f"b{b}" for b in sorted(regime["budgets"])] + ["budget"] + (["paths"] if regime.get("paths") else [])
     for name, regime in config["regimes"].items()
 }
 REGIME_OUTPUTS = expand("results/regime/{regime}.nc", regime=REGIMES) + [
@@ -41,7 +41,7 @@ rule regime_figure:
         pdf="results/figures/regime_{regime}_{view}.pdf",
         png=report(
             "results/figures/regime_{regime}_{view}.png",
-            caption="../report/regime.rst",
+            caption="../report/regime.rst",  # the view paths' own text: regime_paths.rst, in the reader's page
             category="Regime maps",
             labels=lambda wc: report_labels.regime(wc.regime, wc.view).labels(),
         ),
@@ -49,7 +49,7 @@ rule regime_figure:
         "results/logs/figures/regime_{regime}_{view}.log",
     wildcard_constraints:
         regime=one_of(REGIMES),
-        view="b[0-9]+|budget",
+        view="b[0-9]+|budget|paths",
     conda:
         "../../environment.yml"
     script:

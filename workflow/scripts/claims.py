@@ -24,6 +24,7 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes:
         rep = architectures.add_to(rep, by_experiment(read_netcdf(path) for path in networks), aggs)
     maps = {Path(path).stem: read_netcdf(path) for path in regimes}
     rep["maps"] = {name: regime.summary(ds) for name, ds in maps.items()}
+    rep["without_jump_maps"] = {name: rows for name, ds in maps.items() if (rows := regime.paths_summary(ds))}
     widths = read_netcdf(kernel_limit[0]) if kernel_limit else None
     beyond_verdict = json.loads(Path(beyond[0]).read_text()) if beyond else None
     rep["provenance"] = {**run_state(), "versions": versions()}  # the run's checkout, as its netCDF files

@@ -1,5 +1,6 @@
 """Build a regime map from its experiment's aggregate: the runs on the map's axes and the
-paired test of every cell at every budget (raw and adjusted p-values, verdicts).
+paired test of every cell at every budget (raw and adjusted p-values, verdicts), and the path
+variants' switch shocks.
 
 By hand: python workflow/scripts/regime_map.py regime=sin1d [--configfile FILE]
 """
@@ -13,8 +14,9 @@ from hrta.reporting.numbers.regime import with_tests
 
 
 def main(aggregate: str, name: str, regime: dict, reading: dict, out: str) -> None:
-    ds = map_dataset(read_netcdf(aggregate), name, regime)
-    tested = with_tests(ds, Reading(**reading))
+    agg = read_netcdf(aggregate)
+    ds = map_dataset(agg, name, regime)
+    tested = with_tests(ds, Reading(**reading), agg)
     write_netcdf(stamp(tested, {"regime": regime, "claims": reading}), out)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from hrta.model.schedule import SHAPES
 from hrta.pipeline import architectures, grid, methods, outputs, regimes, sizes, yamlfile
 from hrta.pipeline.errors import ConfigError, by_name, key_of
 from hrta.problems import make_problem
@@ -233,10 +234,41 @@ def check_regimes(config: dict) -> None:
             if "stability_fractions" in fam and (fam["family"] != "gd" or make_problem(exp["problem"]).loss_is_gap):
                 raise ConfigError(f"config key '{key}.stability_fractions': the limit 2n/lambda_max is"
                                   " for gd on a regression problem (expected: typed lrs)")
+        check_paths(regime, f"regimes.{name}.paths")
         uneven = [b for b in regime["budgets"] if b % regime["eval_every"]]
         if uneven:
             raise ConfigError(f"config key 'regimes.{name}.eval_every': {regime['eval_every']} does not divide the"
                               f" budgets {uneven} (expected: the test error evaluated at every budget)")
+
+
+def check_paths(regime: dict, key: str) -> None:
+    """A map's path axis (regimes.<name>.paths): a pair that switches, ramps that end inside
+    the largest budget, a plateau whose window and minimum fit before the switch epoch (its
+    max_epochs); ConfigError naming the key."""
+    paths = regime.get("paths")
+    if not paths:
+        return
+    pair = list(paths["pair"])
+    if pair[0] == pair[1]:
+        raise ConfigError(f"config key '{key}.pair': {pair} does not switch (expected: two different values of s)")
+    if paths["shape"] not in SHAPES:
+        raise ConfigError(f"config key '{key}.shape': {paths['shape']!r} is not a ramp shape (expected: one of"
+                          f" {', '.join(SHAPES)})")
+    first = regimes.switch_at(regime, paths["switch"])
+    total = regimes.epochs(regime)
+    for i, ramp in enumerate(paths.get("ramps", [])):
+        length = regimes.ramp_epochs(regime, ramp)
+        if first + length >= total:
+            raise ConfigError(f"config key '{key}.ramps[{i}]': a ramp of {length} epochs from the switch epoch"
+                              f" {first} leaves no epoch at s = {pair[1]:g} of the {total} (expected: a shorter ramp)")
+    plateau = paths.get("plateau")
+    if plateau:
+        if plateau["window"] >= first:
+            raise ConfigError(f"config key '{key}.plateau.window': {plateau['window']} is not below the switch epoch"
+                              f" {first}, the plateau's max_epochs (expected: a shorter window)")
+        if plateau["min_epochs"] > first:
+            raise ConfigError(f"config key '{key}.plateau.min_epochs': {plateau['min_epochs']} is above the switch"
+                              f" epoch {first}, the plateau's max_epochs (expected: fewer epochs)")
 
 
 def read_yaml(config_path) -> dict:

@@ -49,6 +49,10 @@ VARIABLES = {
     "test": ("test point", NO_UNITS),
     "dim": ("input coordinate", NO_UNITS),
     "label": ("display label of the method", NO_UNITS),
+    "path": ("path variant of one s pair and switch: the jump, ramps, on plateau, reset", NO_UNITS),
+    "path_method": ("the generated method of the path variant", NO_UNITS),
+    "path_label": ("display label of the path variant", NO_UNITS),
+    "path_ramp_epochs": ("epochs over which the path variant's ramp moves s (0: none)", DIMENSIONLESS),
     # histories and final values
     "loss": ("training loss", DIMENSIONLESS),
     "test_error": ("test error", DIMENSIONLESS),
@@ -112,10 +116,13 @@ VARIABLES = {
 FLAGS = {"diverged", "loss_is_gap", "is_baseline", "trained", "planned", "monotone"}  # 0/1: CF flags
 
 # The runs a variable's prefix names (regime maps: HRTA, the ReLU baseline, the control).
-RUNS = {"relu_": "the ReLU baseline's", "control_": "the control's (s held throughout)"}
+RUNS = {"relu_": "the ReLU baseline's", "control_": "the control's (s held throughout)",
+        "path_": "the path variant's"}
 # Paired comparisons of regime maps and claims: prefix -> (baseline, method).
 COMPARISONS = {"vs_relu_": ("ReLU", "HRTA"), "vs_control_": ("the control", "HRTA"),
-               "control_vs_relu_": ("ReLU", "the control")}
+               "control_vs_relu_": ("ReLU", "the control"), "path_vs_relu_": ("ReLU", "the path variant"),
+               "path_vs_control_": ("the control", "the path variant"),
+               "path_vs_jump_": ("the jump", "the path variant")}
 # A comparison's fields: {b} the baseline, {m} the method; {alpha}, {test}, {adjust} from the
 # file's global attributes (hrta.reporting.numbers.regime.map_tests).
 FIELDS = {
@@ -135,6 +142,11 @@ FIELDS = {
     "verdict": ("verdict of {m} against {b}: holds ({m} lower), contradicted, undecided or no verdict, by the"
                 " adjusted p-value at alpha = {alpha}", NO_UNITS),
     "raw_verdict": ("verdict of {m} against {b} by the unadjusted p-value", NO_UNITS),
+    "mean_ratio": ("geometric mean over seeds of {b}'s loss over {m}'s (> 1: {m} ended lower)", DIMENSIONLESS),
+    "mean_low": ("lower end of the t interval of the geometric mean ratio at confidence 1 - alpha, alpha ="
+                 " {alpha}", DIMENSIONLESS),
+    "mean_high": ("upper end of the t interval of the geometric mean ratio at confidence 1 - alpha, alpha ="
+                  " {alpha}", DIMENSIONLESS),
 }
 TITLES = (  # path pattern -> title
     (r"runs/(?P<e>[^/]+)/(?P<j>.+)\.nc$", "HRTA training histories: experiment {e}, job {j}"),
@@ -180,7 +192,7 @@ def apply(ds, title_of: str, history: str):
             var.attrs.pop("units", None)
         else:
             var.attrs["units"] = units
-        if name in FLAGS or re.sub(r"^(relu_|control_)", "", str(name)) in FLAGS:
+        if name in FLAGS or re.sub(r"^(relu_|control_|path_)", "", str(name)) in FLAGS:
             var.attrs.update(flag_values=np.array([0, 1], dtype="int8" if var.dtype.kind == "b" else var.dtype),
                              flag_meanings="no yes")
             var.attrs.pop("units", None)  # CF: a flag variable has no units

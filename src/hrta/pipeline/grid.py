@@ -26,10 +26,13 @@ PATHS = {
 }
 
 
-def schedule(config: dict, stages: list[dict]) -> Schedule:
-    """A method's stages as the Schedule its runs follow (optimizer state at a switch from
-    ``training.optimizer_state_at_switch``)."""
-    return Schedule(stages, reset_at_switch=config["training"]["optimizer_state_at_switch"] == "reset")
+def schedule(config: dict, stages: list[dict], reset: bool | None = None) -> Schedule:
+    """A method's stages as the Schedule its runs follow; the optimizer state at a switch is
+    reset per the method's ``reset`` where it states one, else per the experiment-wide
+    ``training.optimizer_state_at_switch``."""
+    if reset is None:
+        reset = config["training"]["optimizer_state_at_switch"] == "reset"
+    return Schedule(stages, reset_at_switch=reset)
 
 
 def visited_s(methods: list[dict]) -> list[float]:
@@ -52,7 +55,7 @@ def experiment_runs(config: dict, name: str) -> list[Run]:
     """Every run of one experiment, in (optimizer, method, width, seed) order."""
     exp = config["experiments"][name]
     numerics, net = Numerics.of(config["training"]), network(exp)
-    methods = [(m["name"], schedule(config, m["schedule"])) for m in exp["methods"]]
+    methods = [(m["name"], schedule(config, m["schedule"], m.get("reset"))) for m in exp["methods"]]
     return [Run(experiment=name, method=method, schedule=sched, optimizer=Optimizer.of(opt), width=int(width),
                 seed=int(seed), problem=exp["problem"], data_seed=exp["data_seed"], eval_every=exp["eval_every"],
                 network=net, numerics=numerics)
@@ -152,8 +155,9 @@ def real_data_runs(config: dict, name: str) -> list[Run]:
     exp = config["real_data"][name]
     numerics = Numerics.of(config["training"])
     problem = {"dataset": exp["dataset"], "held_out": exp["held_out"]}
-    return [Run(experiment=name, method=method["name"], schedule=schedule(config, method["schedule"]),
-                optimizer=Optimizer.of(opt), width=int(width), seed=int(seed), problem=problem,
+    return [Run(experiment=name, method=method["name"],
+                schedule=schedule(config, method["schedule"], method.get("reset")), optimizer=Optimizer.of(opt),
+                width=int(width), seed=int(seed), problem=problem,
                 data_seed=exp["data_seed"], eval_every=exp["eval_every"], numerics=numerics)
             for opt, method, width, seed in itertools.product(exp["optimizers"], exp["methods"], exp["widths"],
                                                               exp["seeds"])]

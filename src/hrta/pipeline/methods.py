@@ -7,7 +7,9 @@ is ``{name, schedule: [...]}`` (explicit stages: {s, epochs}, {ramp, epochs, sha
 optional ``switches`` (fractions of the experiment's ``epochs`` where each further stage
 starts; evenly spaced when left out) or ``plateau`` (each stage but the last ends on
 plateau), and optional ``ramp`` (each switch starts a ramp to the next s lasting this
-fraction of the epochs; ``shape`` linear or cosine). Every method then has explicit stages
+fraction of the epochs; ``shape`` linear or cosine); either may add ``reset`` (the optimizer
+state at its switches, reset or kept, over ``training.optimizer_state_at_switch``). Every
+method then has explicit stages
 whose epochs, a plateau's counted at its max_epochs, add up to the experiment's ``epochs``
 (taken from the explicit schedules when the experiment does not state it): the config in
 force holds them.
@@ -62,6 +64,15 @@ def stages(method: dict, epochs: int, key: str) -> list[dict]:
     return out
 
 
+def method_label(schedule: Schedule, reset: bool | None = None) -> str:
+    """The schedule's label (Schedule.label), with ', optimizer state reset' where the method
+    states ``reset: true``: two methods that differ only in it are told apart."""
+    text = schedule.label()
+    if not reset:
+        return text
+    return text[:-1] + ", optimizer state reset)" if text.endswith(")") else text + " (optimizer state reset)"
+
+
 def _listed(block: dict, sets: dict, key: str) -> list[dict]:
     methods = block["methods"]
     if isinstance(methods, str):
@@ -100,7 +111,8 @@ def explicit(block: dict, sets: dict, key: str) -> None:
     for i, method in enumerate(methods):
         mkey = f"{key}.methods[{i}]"
         if "s" in method:
-            method = {"name": method["name"], "schedule": stages(method, epochs, mkey)}
+            method = {"name": method["name"], "schedule": stages(method, epochs, mkey),
+                      **({"reset": method["reset"]} if "reset" in method else {})}
         schedule = _schedule(method, mkey)
         if schedule.total is None:
             try:
@@ -115,7 +127,7 @@ def explicit(block: dict, sets: dict, key: str) -> None:
                               " same epochs, so that its comparisons are at one budget)")
         out.append(method)
         if not schedule.is_baseline:  # two baselines: refused as such (config.check_baseline)
-            labels.setdefault(schedule.label(), []).append(method["name"])
+            labels.setdefault(method_label(schedule, method.get("reset")), []).append(method["name"])
     same = {label: names for label, names in labels.items() if len(names) > 1}
     if same:
         label, names = next(iter(same.items()))

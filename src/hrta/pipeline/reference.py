@@ -84,7 +84,11 @@ class Rule:
 EXACT = Rule("exact")
 RULES = (  # (variable name pattern, rule); first match wins; non-float variables are exact
     (r"loss|test_error|test_gap|measured_loss", Rule("relative", 1e-3)),
-    (r"(relu_|control_)?final_(loss|test_error)|measured_final_loss|.*_median_ratio", Rule("relative", 2e-4)),
+    (r"(relu_|control_|path_)?final_(loss|test_error)|measured_final_loss|.*_median_ratio", Rule("relative", 2e-4)),
+    (r".*_(mean_ratio|mean_low|mean_high)", Rule("relative", 2e-4)),  # geometric means of the same ratios
+    (r"path_(shock|peak)", Rule("relative", 2e-3)),  # a loss over a loss, each within 1e-3
+    # epochs: a loss near a threshold (a plateau's criterion, the recovery's) may cross it an epoch or two apart
+    (r"path_(recovery|switch_epoch)", Rule("absolute", 2.0)),
     (r"predicted_loss|predicted_final_loss", Rule("relative", 5e-6)),
     (r".*_(estimate|ci_low|ci_high)", Rule("absolute", 1e-4)),
     (r".*_(p_value|p_adjusted)", Rule("absolute", 1e-6)),
@@ -95,7 +99,8 @@ RULES = (  # (variable name pattern, rule); first match wins; non-float variable
     (r"lr|stable_lr|reference_loss|loss_reference", Rule("relative", 1e-12)),
     (r"s|stage_s|control_s|.*_n_tested", EXACT),
 )
-GAP = ("loss", "final_loss", "relu_final_loss", "control_final_loss")  # compared as gaps when loss_is_gap
+# compared as gaps when loss_is_gap
+GAP = ("loss", "final_loss", "relu_final_loss", "control_final_loss", "path_final_loss")
 
 
 def rule(name: str, dtype) -> Rule | None:

@@ -1,5 +1,6 @@
 """A regime map's dataset from its generated experiment's aggregate: the runs on the map's
-axes (budget, optimizer, schedule, switch, width, seed), ReLU and the control beside them.
+axes (budget, optimizer, schedule, switch, width, seed), ReLU and the control beside them,
+and the path variants of one pair and switch (regimes.<name>.paths) on their own dim path.
 
 Every budget is read along the same runs, which train for the largest: a run's value at
 budget b is its loss after b epochs (its test error at b, which the evaluation interval
@@ -9,14 +10,45 @@ divides), and it counts as diverged there when its loss became non-finite by the
 import xarray as xr
 
 from hrta.model.schedule import Schedule
-from hrta.pipeline.regimes import BASELINE, CONTROL, coords, method_name, schedule_name, switch_at
+from hrta.pipeline.regimes import (
+    BASELINE,
+    CONTROL,
+    JUMP,
+    PLATEAU,
+    RESET,
+    coords,
+    method_name,
+    ramp_epochs,
+    schedule_name,
+    switch_at,
+)
 
 RUN_VARS = {  # name -> what it is at a budget, of whose runs (their own attributes are of the whole history)
     "final_loss": "{runs} training loss after the budget's epochs (NaN if diverged by then)",
     "final_test_error": "{runs} test error at the budget (NaN if diverged by then)",
     "diverged": "whether {runs} loss became non-finite by the budget",
 }
-ROLES = {"": "HRTA's", f"{BASELINE}_": "ReLU's", f"{CONTROL}_": "the control's"}  # variable prefix -> runs
+PATH = "path_"  # the path variants' variables (regimes.<name>.paths), on the dim path
+ROLES = {"": "HRTA's", f"{BASELINE}_": "ReLU's", f"{CONTROL}_": "the control's",
+         PATH: "the path variant's"}  # variable prefix -> runs
+
+
+def paths_s(regime: dict) -> str:
+    a, b = regime["paths"]["pair"]
+    return f"{a:g}→{b:g}"
+
+
+def path_label(regime: dict, path: str) -> str:
+    """A path variant in words: 'jump at 500', 'ramp over 100 epochs from 500', 'on plateau
+    (by 500)', 'jump at 500, optimizer state reset'."""
+    at = switch_at(regime, regime["paths"]["switch"])
+    if path == JUMP:
+        return f"jump at {at}"
+    if path == PLATEAU:
+        return f"on plateau (by {at})"
+    if path == RESET:
+        return f"jump at {at}, optimizer state reset"
+    return f"ramp over {ramp_epochs(regime, float(path.removeprefix('ramp ')))} epochs from {at}"
 
 
 def at_budgets(agg: xr.Dataset, budgets: list[int]) -> xr.Dataset:
@@ -47,6 +79,7 @@ def tail(agg: xr.Dataset, budgets: list[int]) -> xr.DataArray:
 def map_dataset(agg, name: str, regime: dict):
     """The map of a regime's aggregate: HRTA runs on dims (budget, optimizer, schedule,
     switch, width, seed), the baseline and the control on (budget, optimizer, width, seed),
+    the path variants (``paths``; variables path_*) on (budget, optimizer, path, width, seed),
     with each optimizer's family, setting and learning rate (as trained) and ReLU's
     convergence at each budget as coordinates; ``name`` is the map's."""
     axes = coords(regime)
@@ -65,6 +98,10 @@ def map_dataset(agg, name: str, regime: dict):
     for role in (BASELINE, CONTROL):
         for var in RUN_VARS:
             ds[f"{role}_{var}"] = runs[var].sel({"method": role}, drop=True)
+    paths = axes["path"]
+    for var in RUN_VARS if paths else ():
+        ds[f"{PATH}{var}"] = xr.concat([runs[var].sel({"method": m}, drop=True) for m in paths.values()],
+                                       "path").transpose("budget", "optimizer", "path", "width", "seed")
     if "loss_reference" in runs:
         ds["loss_reference"] = runs["loss_reference"].sel({"method": BASELINE}, drop=True)
     two_stage = [Schedule([{"s": a, "epochs": 1}, {"s": b, "epochs": 1}]) for a, b in regime["schedules"]]
@@ -80,13 +117,24 @@ def map_dataset(agg, name: str, regime: dict):
         control_s=regime["control_s"],
         relu_tail=tail(agg, budgets),
     )
+    if paths:
+        ds = ds.assign_coords(path=list(paths), path_method=("path", list(paths.values())),
+                              path_label=("path", [path_label(regime, p) for p in paths]),
+                              path_ramp_epochs=("path", [ramp_epochs(regime, float(p.removeprefix("ramp ")))
+                                                         if p.startswith("ramp ") else 0 for p in paths]))
+        ds["path_ramp_epochs"].attrs["long_name"] = "epochs over which the path variant's ramp moves s (0: none)"
+        ds["path"].attrs["long_name"] = "path variant of one s pair and switch: the jump, ramps, on plateau, reset"
+        ds["path_method"].attrs["long_name"] = "the generated method of the path variant"
+        ds["path_label"].attrs["long_name"] = "display label of the path variant"
+        ds.attrs["paths"] = f"s {paths_s(regime)} at epoch {switch_at(regime, regime['paths']['switch'])}"
     for fact in ("reference_loss", "loss_is_gap", "experiment"):
         ds = ds.assign_coords({fact: agg[fact]})
     ds = ds.drop_vars([c for c in ("label", "is_baseline", "stage_s", "stage_start", "stage") if c in ds.coords])
     ds.attrs["regime"] = name
     for prefix, runs_of in ROLES.items():
         for var, meaning in RUN_VARS.items():
-            ds[f"{prefix}{var}"].attrs = {"long_name": meaning.format(runs=runs_of)}
+            if f"{prefix}{var}" in ds:
+                ds[f"{prefix}{var}"].attrs = {"long_name": meaning.format(runs=runs_of)}
     ds["lr"].attrs["long_name"] = "learning rate of the first epoch, as trained"
     ds["switch"].attrs["long_name"] = "switch point (fraction of the smallest budget)"
     ds["switch_epoch"].attrs["long_name"] = "epoch of the switch"  # units: hrta.pipeline.descriptions

@@ -55,6 +55,20 @@ def switch_epochs(agg: xr.Dataset) -> xr.DataArray:
     return xr.DataArray(np.where(table > 0, table, np.nan), dims=RUN_DIMS + ("switch",), coords=coords)
 
 
+def excursion(line: np.ndarray, t: int, length: int = 1) -> tuple[float, float, float]:
+    """(shock, recovery, peak) of a loss history at a switch at epoch t whose s moves over
+    ``length`` epochs (1: a jump; a ramp's length): the loss at t over the loss at t - 1; the
+    epochs from t until the loss is below L[t - 1] again, counted from the window's last epoch
+    t + length - 1 on (NaN: never); the highest loss from t until then (or the end), at least
+    over the window, over L[t - 1]."""
+    before = line[t - 1]
+    below = np.flatnonzero(line[t + length - 1:] < before)
+    recovery = below[0] + length - 1 if below.size else np.nan
+    end = t + int(recovery) if below.size else len(line)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return line[t] / before, recovery, np.nanmax(line[t:max(end, t + length)]) / before
+
+
 def dynamics(agg: xr.Dataset) -> xr.Dataset:
     """The measures of every run of an aggregate, dims RUN_DIMS (and ``switch`` for the
     switch's shock and recovery)."""
@@ -80,15 +94,7 @@ def dynamics(agg: xr.Dataset) -> xr.Dataset:
         t = switches[pos]
         if not np.isfinite(t) or t < 1:
             continue
-        line = live[pos[:-1]]
-        t = int(t)
-        before, after = line[t - 1], line[t]
-        shock[pos] = after / before
-        below = np.flatnonzero(line[t:] < before)
-        recovery[pos] = below[0] if below.size else np.nan
-        end = t + int(below[0]) if below.size else len(line)
-        with np.errstate(invalid="ignore"):
-            peak[pos] = np.nanmax(line[t:max(end, t + 1)]) / before
+        shock[pos], recovery[pos], peak[pos] = excursion(live[pos[:-1]], int(t))
     coords = {d: agg[d] for d in RUN_DIMS}
     out = xr.Dataset({"shock": (RUN_DIMS + ("switch",), shock), "recovery": (RUN_DIMS + ("switch",), recovery),
                       "peak": (RUN_DIMS + ("switch",), peak),

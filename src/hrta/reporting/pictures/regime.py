@@ -11,6 +11,7 @@ from hrta.reporting.pictures import style
 
 FAMILY_TITLES = {"adam": "Adam, lr", "gd": "GD, lr / (2n/λmax)"}
 MARKS = {"holds": "▲", "contradicted": "▼"}
+PATH_TICKS = {"jump": "jump", "plateau": "on\nplateau", "reset": "jump,\nstate reset"}
 PLAIN = FuncFormatter(lambda v, _: f"{v:.3g}")  # ratios near 1 on a log axis, without powers of ten
 
 
@@ -129,4 +130,54 @@ def budget_figure(ds: xr.Dataset, stem: str) -> list[str]:
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False)
         fig.suptitle(f"{ds.attrs['regime']}: the verdict against the training budget, {ds.sizes['seed']} seeds")
+        return style.save(fig, stem)
+
+
+def paths_figure(ds: xr.Dataset, stem: str) -> list[str]:
+    """The path axis at the largest budget: per optimizer family a panel, each path variant
+    (the jump, ramps, on plateau, reset) a column of markers, one per (setting, width): the
+    geometric mean over seeds of ReLU's loss over the variant's with its t interval, filled
+    where the adjusted test decides (▲ above 1, ▼ below); each (setting, width)'s control
+    against ReLU (median ratio) a dashed line of its colour, ReLU itself the black line at 1."""
+    budget = int(ds["budget"].max())
+    at = ds.sel(budget=budget)
+    families = list(dict.fromkeys(str(f) for f in at["family"].values))
+    paths = [str(p) for p in at["path"].values]
+    ramps = dict(zip(paths, at["path_ramp_epochs"].values))
+    ticks = [f"ramp\n{int(ramps[p])} epochs" if p.startswith("ramp ") else PATH_TICKS.get(p, p) for p in paths]
+    with style.paper_style():
+        fig, axes = style.plt.subplots(1, len(families), figsize=style.figure_size(1.6), squeeze=False,
+                                       sharey=True)
+        for c, fam in enumerate(families):
+            ax = axes[0, c]
+            opts = [o for o in at["optimizer"].values if str(at["family"].sel(optimizer=o).values) == fam]
+            series = [(o, int(w)) for o in opts for w in at["width"].values]
+            step = 0.7 / max(len(series), 1)
+            for k, (opt, width) in enumerate(series):
+                cell = at.sel(optimizer=opt, width=width)
+                colour = style.COLORBLIND[k % len(style.COLORBLIND)]
+                x = np.arange(len(paths)) - 0.35 + step * (k + 0.5)
+                mean = cell["path_vs_relu_mean_ratio"].values
+                low, high = cell["path_vs_relu_mean_low"].values, cell["path_vs_relu_mean_high"].values
+                err = np.vstack([np.where(np.isfinite(low), mean - low, 0),
+                                 np.where(np.isfinite(high), high - mean, 0)])
+                decided = np.isin(cell["path_vs_relu_verdict"].values, list(MARKS))
+                setting = _setting_tick(str(at["setting"].sel(optimizer=opt).values))
+                ax.errorbar(x, mean, yerr=err, fmt="none", ecolor=colour, elinewidth=0.8, capsize=1.5)
+                ax.scatter(x, mean, s=16, edgecolor=colour, facecolor=[colour if d else "white" for d in decided],
+                           zorder=3, label=f"{setting}, m = {width:,}")
+                ax.axhline(float(cell["control_vs_relu_median_ratio"]), color=colour, lw=0.7, ls="--")
+            ax.axhline(1.0, color="black", lw=0.7)
+            style.log_y(ax)
+            ax.yaxis.set_major_formatter(PLAIN)
+            ax.yaxis.set_minor_formatter(PLAIN)
+            ax.set_xticks(range(len(paths)), ticks, fontsize=6)
+            ax.set_xlim(-0.5, len(paths) - 0.5)
+            ax.set_title(FAMILY_TITLES.get(fam, fam), fontsize=7)
+            ax.legend(fontsize=5, frameon=False)
+        axes[0, 0].set_ylabel("ReLU / variant loss at the budget\n(geometric mean, t interval)")
+        fig.supxlabel(f"path of s {ds.attrs.get('paths', '').removeprefix('s ')}", fontsize=7)
+        fig.suptitle(f"Without the jump: {ds.attrs['regime']} at a budget of {budget} epochs, {ds.sizes['seed']} "
+                     f"seeds\nfilled: {ds.attrs['adjust']}-adjusted p < {ds.attrs['alpha']:g}; dashed: the control "
+                     f"s = {float(ds['control_s']):g} throughout vs ReLU (median)", fontsize=7)
         return style.save(fig, stem)

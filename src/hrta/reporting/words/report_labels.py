@@ -75,8 +75,9 @@ def linearised() -> Place:
 
 
 def regime(name: str, view: str) -> Place:
-    """A regime map's figure at one budget (view 'b<epochs>') or against the budget."""
-    what = "against the budget" if view == "budget" else f"at {view[1:]} epochs"
+    """A regime map's figure at one budget (view 'b<epochs>'), against the budget or along
+    its path axis (view 'paths')."""
+    what = {"budget": "against the budget", "paths": "without the jump"}.get(view, f"at {view[1:]} epochs")
     return Place("Regime maps", "Regime maps", f"Map {name} {what}")
 
 
