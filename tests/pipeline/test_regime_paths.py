@@ -16,6 +16,7 @@ from hrta.pipeline.grid import runs
 from hrta.pipeline.regime_map import map_dataset
 from hrta.reporting.numbers.paired import Reading
 from hrta.reporting.numbers.regime import paths_summary, shocks, with_tests
+from hrta.reporting.words import answer
 from hrta.reporting.words.dynamics import map_family_paragraph, without_jump_section
 
 PATHS = {"pair": [1.0, 1.5], "switch": 0.5, "ramps": [0.1, 0.25], "shape": "linear",
@@ -235,6 +236,14 @@ def test_path_tests_against_relu_the_control_and_the_jump_in_their_own_families(
     assert gd["vs_jump"]["holds"] == 1 and gd["vs_relu"]["differs_from_jump"] == 1
     assert gd["peak"] == pytest.approx(3.0)  # its constructed history has the jump's shape
     assert gd["cells"] == 1 and gd["relu_tail"] > 0
+    # the answer counts the ramps' (length, cell) pairs at the largest budget, per optimizer family
+    rep = {"experiments": ["sin1d"], "without_jump_maps": {"sin1d": rows},
+           "switches": [{"experiment": "sin1d", "optimizer": "adam", "shock": 3.0, "label": "HRTA 1→1.5",
+                         "width": 20, "recovered": 8, "runs": 8}]}
+    (sentence,) = [s for s in answer.section(rep) if s.startswith("- At a switch")]
+    assert sentence.endswith("; on the regime map of sin1d at 200 epochs, a ramp in place of the jump ends below it "
+                             "in 2 of 2 (ramp length, cell) pairs under adam (above it in 0) and in 2 of 2 under gd "
+                             "(above it in 0) ([Without the jump](#without-the-jump)).")
 
 
 # --- the words ------------------------------------------------------------------------------

@@ -112,7 +112,24 @@ def _switch(rep: dict) -> str | None:
         kinds = " or ".join(dict.fromkeys("a ramp" if r["kind"] == "ramp" else "a switch on plateau" for r in paths))
         text += (f"; {kinds} through the same s values ends below the schedule with the jump in {c['holds']} of "
                  f"{len(paths)} settings and above it in {c['contradicted']} {link('jump')}")
-    return text + "."
+    return text + _map_ramps(rep) + "."
+
+
+def _map_ramps(rep: dict) -> str:
+    """The ramps of each map's path axis against its jump, per optimizer family, at the map's
+    largest budget: (ramp length, cell) pairs below and above the jump ('' without one)."""
+    parts = []
+    for name, rows in rep.get("without_jump_maps", {}).items():
+        last = max((r["budget"] for r in rows), default=None)
+        ramps = [r for r in rows if r["budget"] == last and r["path"].startswith("ramp") and "vs_jump" in r]
+        counts = [f"in {sum(r['vs_jump']['holds'] for r in sub)} of {sum(r['cells'] for r in sub)}"
+                  f"{' (ramp length, cell) pairs' if not k else ''} under {fam[0]} (above it in "
+                  f"{sum(r['vs_jump']['contradicted'] for r in sub)})"
+                  for k, (fam, sub) in enumerate(kit.groups(ramps, ("family",)).items())]
+        if counts:
+            parts.append(f"on the regime map of {name} at {last} epochs, a ramp in place of the jump ends below it "
+                         f"{' and '.join(counts)} {link('jump')}")
+    return "".join(f"; {part}" for part in parts)
 
 
 def _elsewhere(rep: dict) -> str | None:
