@@ -105,8 +105,11 @@ def reader_figures():
     for name, views in REGIME_VIEWS.items():
         largest = f"b{max(config['regimes'][name]['budgets'])}"
         for view in views:
-            backs = (["jump"] if view == "paths" else
-                     ["map", "relaxation"] if view in (largest, "budget") else [])
+            backs = (
+                ["jump"]
+                if view == "paths"
+                else ["map", "relaxation"] if view in (largest, "budget") else []
+            )
             add(
                 f"regime_{name}_{view}",
                 report_labels.regime(name, view),

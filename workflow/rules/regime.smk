@@ -3,7 +3,9 @@
 # verdict against the budget, the path axis where the map has one) are built here.
 
 REGIME_VIEWS = {  # map -> its figures' views: b<budget> per budget, and budget
-    name: [f"b{b}" for b in sorted(regime["budgets"])] + ["budget"] + (["paths"] if regime.get("paths") else [])
+    name: [f"b{b}" for b in sorted(regime["budgets"])]
+    + ["budget"]
+    + (["paths"] if regime.get("paths") else [])
     for name, regime in config["regimes"].items()
 }
 REGIME_OUTPUTS = expand("results/regime/{regime}.nc", regime=REGIMES) + [
