@@ -2,10 +2,8 @@
 # aggregated like any other; its map, paired tests and figures (a heat map per budget, the
 # verdict against the budget, the path axis where the map has one) are built here.
 
-REGIME_VIEWS = {  # map -> its figures' views: b<budget> per budget, and budget
-    name: [f"b{b}" for b in sorted(regime["budgets"])]
-    + ["budget"]
-    + (["paths"] if regime.get("paths") else [])
+REGIME_VIEWS = {  # map -> its figures' views (hrta.pipeline.regimes.views)
+    name: hrta.pipeline.regimes.views(regime)
     for name, regime in config["regimes"].items()
 }
 REGIME_OUTPUTS = expand("results/regime/{regime}.nc", regime=REGIMES) + [

@@ -14,7 +14,7 @@ Snakemake builds).
 import os
 import re
 
-from hrta.pipeline import grid
+from hrta.pipeline import grid, regimes
 from hrta.pipeline.errors import ConfigError
 
 NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$"  # workflow/schemas/config.schema.yaml: $defs/name
@@ -95,7 +95,7 @@ def planned(config: dict, jobs: dict | None = None) -> list[tuple[str, str]]:
     for name in config["regimes"]:
         key = f"regimes.{name}"
         out += [(f"results/regime/{name}.nc", key), (f"results/logs/regime/{name}.log", key)]
-        for view in [f"b{b}" for b in sorted(config["regimes"][name]["budgets"])] + ["budget"]:
+        for view in regimes.views(config["regimes"][name]):
             out += _figure(f"regime_{name}_{view}", key)
     theory = config["theory"]
     out += [("results/theory/theorem1.json", "theory"), ("results/logs/theory/theorem1_verdict.log", "theory"),

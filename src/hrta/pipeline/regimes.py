@@ -144,6 +144,12 @@ def paper_experiments(config: dict) -> list[str]:
     return [name for name, exp in config["experiments"].items() if "regime" not in exp and "architecture" not in exp]
 
 
+def views(regime: dict) -> list[str]:
+    """A map's figures: a heat map per budget (b<budget>), the verdict against the budget,
+    and the path axis where the map has one."""
+    return [f"b{b}" for b in sorted(regime["budgets"])] + ["budget"] + (["paths"] if regime.get("paths") else [])
+
+
 def coords(regime: dict) -> dict:
     """How the generated names map onto the map's axes: optimizer -> (family, setting),
     method -> (schedule label, switch fraction) for the HRTA methods, path variant -> method."""
