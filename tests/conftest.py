@@ -69,6 +69,31 @@ def ci_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def ci_report(ci_run):
+    """The Snakemake report of the shared CI run, built once as the README says, read by the
+    workflow test and the browser test."""
+    return report(ci_run)
+
+
+@pytest.fixture(scope="session")
+def planned_dry_run(tmp_path_factory):
+    """``snakemake -n --jobs 10`` of a profile (a path) in an empty folder: the DAG planned as
+    for a cluster (the GPU profiles' accelerator is checked on its nodes). Each profile's dry
+    run is made once and shared by the tests that read it (its exit status, its DAG)."""
+    done = {}
+
+    def dry_run(profile: Path) -> subprocess.CompletedProcess:
+        if profile not in done:
+            work = tmp_path_factory.mktemp("dry_run")
+            done[profile] = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),
+                                            "-d", str(work), "--configfile", str(profile), "-n", "--jobs", "10"],
+                                           capture_output=True, text=True, timeout=300)
+        return done[profile]
+
+    return dry_run
+
+
+@pytest.fixture(scope="session")
 def sin_dataset():
     return make_problem(PROBLEM).make_dataset(0)
 

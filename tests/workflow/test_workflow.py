@@ -143,19 +143,15 @@ def test_a_finished_run_moved_elsewhere_and_logging_changed_retrain_nothing(ci_r
     assert "rule train:" not in dry.stdout, dry.stdout[-3000:]
 
 
-def test_lint_dry_runs_and_report(ci_run, tmp_path):
+def test_lint_dry_runs_and_report(ci_run, ci_report, planned_dry_run):
     lint = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(ROOT),
                            "--lint"], capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
-        dry = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),  # --jobs: planned
-                              "-d", str(tmp_path), "--configfile", str(profile), "-n", "--quiet",  # as for a
-                              "--jobs", "10"],  # cluster (the GPU profiles' accelerator is checked on its nodes)
-                             capture_output=True, text=True, timeout=300)
-        assert dry.returncode == 0, f"{profile}: {dry.stderr[-2000:]}"
-    report = ci_run / "report.html"
-    snakemake(ci_run, "--report", str(report))
-    html = report.read_text()
+    profiles = [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]
+    for profile in profiles:
+        dry = planned_dry_run(profile)  # -n --jobs 10: planned as for a cluster (the GPU profiles'
+        assert dry.returncode == 0, f"{profile}: {dry.stderr[-2000:]}"  # accelerator is checked on its nodes)
+    html = ci_report.read_text()  # the report built as the README says (shared with the browser test)
     figures = sorted(p.name for p in (ci_run / "results" / "figures").glob("*.png"))
     assert figures and all(name in html for name in figures)
     captions = {  # a phrase of each caption template in workflow/report/
