@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -47,13 +47,12 @@ def workflow_copy(dest) -> Path:
     return dest
 
 
-def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile", env=None):
-    """Run the workflow (its ``snakefile``) on its CI profile in ``workdir`` with these extra
-    arguments (in ``env``, or this process's environment)."""
+def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile"):
+    """Run the workflow (its ``snakefile``) on its CI profile in ``workdir`` with these extra arguments."""
     profile = Path(snakefile).parent / "workflow" / "configs" / "ci.yaml"
     cmd = [sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
            "--configfile", str(profile), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if check_rc and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")
     return proc
@@ -80,17 +79,15 @@ def _train_pids(workdir: Path):
     return pids
 
 
-def kill_and_rerun(work: Path, env=None) -> SimpleNamespace:
+def kill_and_rerun(work: Path) -> SimpleNamespace:
     """The CI profile started with --cores 2 in ``work`` and killed with kill -9 (snakemake and
     its jobs) mid-training, as a crashed node; then run again as the lock and the killed jobs
     demand: --unlock, and the rerun with --rerun-incomplete on one core (--cores 1), which
-    trains every run (each in ``env``, or this process's environment). What each step left or
-    said, for the tests to check."""
+    trains every run. What each step left or said, for the tests to check."""
     out = SimpleNamespace(work=work, killed=False, killed_at=None, unreadable=[], stopped=None)
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work),
            "--configfile", str(CI_PROFILE), "--cores", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                            env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 300
     while time.time() < deadline and not out.killed and proc.poll() is None:
         if _train_pids(work):
@@ -109,9 +106,9 @@ def kill_and_rerun(work: Path, env=None) -> SimpleNamespace:
         except Exception as err:  # any failure to read it is the finding
             out.unreadable.append(f"{path}: {err!r}")
     if out.killed:
-        out.stopped = snakemake(work, "--cores", "2", check_rc=False, env=env)  # on the lock, or on the killed
-        snakemake(work, "--unlock", env=env)  # jobs' outputs
-        snakemake(work, "--cores", "1", "--rerun-incomplete", env=env)
+        out.stopped = snakemake(work, "--cores", "2", check_rc=False)  # on the lock, or on the killed jobs' outputs
+        snakemake(work, "--unlock")
+        snakemake(work, "--cores", "1", "--rerun-incomplete")
     return out
 
 
@@ -120,39 +117,39 @@ def _wanted(request, fixture: str) -> bool:
     return any(fixture in getattr(item, "fixturenames", ()) for item in request.session.items)
 
 
-def _ci_run(work: Path, env) -> Path:
-    snakemake(work, "--cores", "2", env=env)
+@pytest.fixture(scope="session")
+def _killed_run(request, tmp_path_factory):
+    """Where the kill -9 run (kill_and_rerun) goes, and its future once started: ci_run starts
+    it beside its own run when a selected test needs it (the two cores are otherwise half idle
+    while the single-core rerun goes on); its numbers do not depend on what else runs."""
+    return {"work": tmp_path_factory.mktemp("killed"), "future": None}
+
+
+@pytest.fixture(scope="session")
+def ci_run(request, tmp_path_factory):
+    """One full run of the CI profile with --cores 2, shared by the workflow and report tests."""
+    work = tmp_path_factory.mktemp("ci_cores2")
+    pool = None
+    if _wanted(request, "killed_and_rerun"):
+        killed = request.getfixturevalue("_killed_run")
+        pool = ThreadPoolExecutor(max_workers=1)
+        killed["future"] = pool.submit(kill_and_rerun, killed["work"])
+    try:
+        snakemake(work, "--cores", "2")
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False)
     return work
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _workflow_runs(request, tmp_path_factory):
-    """The shared workflow runs, started in the background when the session starts, each only
-    if a selected test needs it: the CI profile with --cores 2 (ci_run) and the kill -9 run
-    (killed_and_rerun). The tests before them (unit tests, one core) leave the other core
-    free, and no number of a run depends on what else runs beside it; the fixtures below
-    wait for them. Each run gets the environment as it is now, not as a test's monkeypatch
-    leaves it later. At the session's end it waits for a run that no test waited for."""
-    pool, futures, env = ThreadPoolExecutor(max_workers=2), {}, dict(os.environ)
-    if _wanted(request, "ci_run"):
-        futures["ci_run"] = pool.submit(_ci_run, tmp_path_factory.mktemp("ci_cores2"), env)
-    if _wanted(request, "killed_and_rerun"):
-        futures["killed_and_rerun"] = pool.submit(kill_and_rerun, tmp_path_factory.mktemp("killed"), env)
-    yield futures
-    pool.shutdown(wait=True)
-
-
 @pytest.fixture(scope="session")
-def ci_run(_workflow_runs):
-    """One full run of the CI profile with --cores 2, shared by the workflow and report tests."""
-    return _workflow_runs["ci_run"].result()
-
-
-@pytest.fixture(scope="session")
-def killed_and_rerun(_workflow_runs):
-    """kill_and_rerun of the CI profile, once a session: the kill -9 test reads the kill and
-    the rerun, the cores test the single-core rerun's numbers."""
-    return _workflow_runs["killed_and_rerun"].result()
+def killed_and_rerun(ci_run, _killed_run):
+    """kill_and_rerun of the CI profile (started beside ci_run), once a session: the kill -9
+    test reads the kill and the rerun, the cores test the single-core rerun's numbers."""
+    if _killed_run["future"] is None:
+        _killed_run["future"] = Future()
+        _killed_run["future"].set_result(kill_and_rerun(_killed_run["work"]))
+    return _killed_run["future"].result()
 
 
 @pytest.fixture(scope="session")
