@@ -47,12 +47,13 @@ def workflow_copy(dest) -> Path:
     return dest
 
 
-def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile"):
-    """Run the workflow (its ``snakefile``) on its CI profile in ``workdir`` with these extra arguments."""
+def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile", env=None):
+    """Run the workflow (its ``snakefile``) on its CI profile in ``workdir`` with these extra
+    arguments (in ``env``, or this process's environment)."""
     profile = Path(snakefile).parent / "workflow" / "configs" / "ci.yaml"
     cmd = [sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
            "--configfile", str(profile), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if check_rc and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")
     return proc
@@ -79,15 +80,17 @@ def _train_pids(workdir: Path):
     return pids
 
 
-def kill_and_rerun(work: Path) -> SimpleNamespace:
+def kill_and_rerun(work: Path, env=None) -> SimpleNamespace:
     """The CI profile started with --cores 2 in ``work`` and killed with kill -9 (snakemake and
     its jobs) mid-training, as a crashed node; then run again as the lock and the killed jobs
     demand: --unlock, and the rerun with --rerun-incomplete on one core (--cores 1), which
-    trains every run. What each step left or said, for the tests to check."""
+    trains every run (each in ``env``, or this process's environment). What each step left or
+    said, for the tests to check."""
     out = SimpleNamespace(work=work, killed=False, killed_at=None, unreadable=[], stopped=None)
     cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work),
            "--configfile", str(CI_PROFILE), "--cores", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env=env)
     deadline = time.time() + 300
     while time.time() < deadline and not out.killed and proc.poll() is None:
         if _train_pids(work):
@@ -106,9 +109,9 @@ def kill_and_rerun(work: Path) -> SimpleNamespace:
         except Exception as err:  # any failure to read it is the finding
             out.unreadable.append(f"{path}: {err!r}")
     if out.killed:
-        out.stopped = snakemake(work, "--cores", "2", check_rc=False)  # on the lock, or on the killed jobs' outputs
-        snakemake(work, "--unlock")
-        snakemake(work, "--cores", "1", "--rerun-incomplete")
+        out.stopped = snakemake(work, "--cores", "2", check_rc=False, env=env)  # on the lock, or on the killed
+        snakemake(work, "--unlock", env=env)  # jobs' outputs
+        snakemake(work, "--cores", "1", "--rerun-incomplete", env=env)
     return out
 
 
@@ -133,7 +136,8 @@ def ci_run(request, tmp_path_factory):
     if _wanted(request, "killed_and_rerun"):
         killed = request.getfixturevalue("_killed_run")
         pool = ThreadPoolExecutor(max_workers=1)
-        killed["future"] = pool.submit(kill_and_rerun, killed["work"])
+        # the environment as it is now: a later test's monkeypatch of os.environ must not reach it
+        killed["future"] = pool.submit(kill_and_rerun, killed["work"], dict(os.environ))
     try:
         snakemake(work, "--cores", "2")
     finally:
