@@ -1,9 +1,14 @@
 import copy
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -42,12 +47,13 @@ def workflow_copy(dest) -> Path:
     return dest
 
 
-def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile"):
-    """Run the workflow (its ``snakefile``) on its CI profile in ``workdir`` with these extra arguments."""
+def snakemake(workdir, *args, check_rc=True, timeout=900, snakefile=ROOT / "Snakefile", env=None):
+    """Run the workflow (its ``snakefile``) on its CI profile in ``workdir`` with these extra
+    arguments (in ``env``, or this process's environment)."""
     profile = Path(snakefile).parent / "workflow" / "configs" / "ci.yaml"
     cmd = [sys.executable, "-m", "snakemake", "-s", str(snakefile), "-d", str(workdir),
            "--configfile", str(profile), *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if check_rc and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stderr[-4000:]}")
     return proc
@@ -60,12 +66,119 @@ def report(workdir, name="report.html") -> Path:
     return path
 
 
+def _train_pids(workdir: Path):
+    """The training jobs of the workflow run in ``workdir`` (not those of any other run)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if ".train.py" in cmd and f"{workdir}/.snakemake/scripts" in cmd:
+                pids.append(int(proc.name))
+    return pids
+
+
+def kill_and_rerun(work: Path, env=None) -> SimpleNamespace:
+    """The CI profile started with --cores 2 in ``work`` and killed with kill -9 (snakemake and
+    its jobs) mid-training, as a crashed node; then run again as the lock and the killed jobs
+    demand: --unlock, and the rerun with --rerun-incomplete on one core (--cores 1), which
+    trains every run (each in ``env``, or this process's environment). What each step left or
+    said, for the tests to check."""
+    out = SimpleNamespace(work=work, killed=False, killed_at=None, unreadable=[], stopped=None)
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work),
+           "--configfile", str(CI_PROFILE), "--cores", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env=env)
+    deadline = time.time() + 300
+    while time.time() < deadline and not out.killed and proc.poll() is None:
+        if _train_pids(work):
+            time.sleep(1.0)  # let it get into training
+            os.killpg(proc.pid, signal.SIGKILL)
+            for pid in _train_pids(work):  # a job outside snakemake's process group
+                os.kill(pid, signal.SIGKILL)
+            out.killed, out.killed_at = True, time.time()
+        time.sleep(0.1)
+    if not out.killed:
+        os.killpg(proc.pid, signal.SIGKILL)
+    out.returncode = proc.wait(timeout=60)
+    for path in (work / "results").rglob("*.nc"):  # whatever exists must be complete and readable
+        try:
+            xr.open_dataset(path).close()
+        except Exception as err:  # any failure to read it is the finding
+            out.unreadable.append(f"{path}: {err!r}")
+    if out.killed:
+        out.stopped = snakemake(work, "--cores", "2", check_rc=False, env=env)  # on the lock, or on the killed
+        snakemake(work, "--unlock", env=env)  # jobs' outputs
+        snakemake(work, "--cores", "1", "--rerun-incomplete", env=env)
+    return out
+
+
+def _wanted(request, fixture: str) -> bool:
+    """Whether a test of this session (as selected) uses ``fixture``."""
+    return any(fixture in getattr(item, "fixturenames", ()) for item in request.session.items)
+
+
 @pytest.fixture(scope="session")
-def ci_run(tmp_path_factory):
+def _killed_run(request, tmp_path_factory):
+    """Where the kill -9 run (kill_and_rerun) goes, and its future once started: ci_run starts
+    it beside its own run when a selected test needs it (the two cores are otherwise half idle
+    while the single-core rerun goes on); its numbers do not depend on what else runs."""
+    return {"work": tmp_path_factory.mktemp("killed"), "future": None}
+
+
+@pytest.fixture(scope="session")
+def ci_run(request, tmp_path_factory):
     """One full run of the CI profile with --cores 2, shared by the workflow and report tests."""
     work = tmp_path_factory.mktemp("ci_cores2")
-    snakemake(work, "--cores", "2")
+    pool = None
+    if _wanted(request, "killed_and_rerun"):
+        killed = request.getfixturevalue("_killed_run")
+        pool = ThreadPoolExecutor(max_workers=1)
+        # the environment as it is now: a later test's monkeypatch of os.environ must not reach it
+        killed["future"] = pool.submit(kill_and_rerun, killed["work"], dict(os.environ))
+    try:
+        snakemake(work, "--cores", "2")
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False)
     return work
+
+
+@pytest.fixture(scope="session")
+def killed_and_rerun(ci_run, _killed_run):
+    """kill_and_rerun of the CI profile (started beside ci_run), once a session: the kill -9
+    test reads the kill and the rerun, the cores test the single-core rerun's numbers."""
+    if _killed_run["future"] is None:
+        _killed_run["future"] = Future()
+        _killed_run["future"].set_result(kill_and_rerun(_killed_run["work"]))
+    return _killed_run["future"].result()
+
+
+@pytest.fixture(scope="session")
+def ci_report(ci_run):
+    """The Snakemake report of the shared CI run, built once as the README says, read by the
+    workflow test and the browser test."""
+    return report(ci_run)
+
+
+@pytest.fixture(scope="session")
+def planned_dry_run(tmp_path_factory):
+    """``snakemake -n --jobs 10`` of a profile (a path) in an empty folder: the DAG planned as
+    for a cluster (the GPU profiles' accelerator is checked on its nodes). Each profile's dry
+    run is made once and shared by the tests that read it (its exit status, its DAG)."""
+    done = {}
+
+    def dry_run(profile: Path) -> subprocess.CompletedProcess:
+        if profile not in done:
+            work = tmp_path_factory.mktemp("dry_run")
+            done[profile] = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),
+                                            "-d", str(work), "--configfile", str(profile), "-n", "--jobs", "10"],
+                                           capture_output=True, text=True, timeout=300)
+        return done[profile]
+
+    return dry_run
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,13 @@
 import copy
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import yaml
 
-from conftest import ROOT, SCHEMA, workflow_copy, write_profile
-from hrta.pipeline.config import ConfigError, load, validate
+from conftest import CI_PROFILE, ROOT, SCHEMA, workflow_copy, write_profile
+from hrta.pipeline.config import ConfigError, in_force, load, validate
 from hrta.pipeline.grid import jobs, runs
 from hrta.pipeline.resources import check_memory
 
@@ -174,23 +176,42 @@ def _snakemake(workdir, *args):
                           capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("case", sorted(BAD) + sorted(TOO_BIG) + ["malformed yaml"])
-def test_workflow_stops_before_any_job(tmp_path, ci_config, case):
-    """The real command line: non-zero exit, the key named, nothing under results/."""
+def _stop(case, workdir):
+    """The real command line on the case's config in ``workdir``: (its process, the key its
+    message must name)."""
     if case == "malformed yaml":  # the defaults file, read by the Snakefile: the error names it
-        checkout = workflow_copy(tmp_path / "checkout")
+        checkout = workflow_copy(workdir / "checkout")
         (checkout / "config.yaml").write_text("training: {threads: 1\nexperiments: [\n")
         proc = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(checkout / "Snakefile"),
-                               "-d", str(tmp_path), "--cores", "1"], capture_output=True, text=True, timeout=300)
-        key = "config.yaml"
-    else:
-        mutate, key = {**BAD, **TOO_BIG}[case]
-        mutate(ci_config)
-        proc = _snakemake(tmp_path, "--configfile", str(write_profile(tmp_path / "bad.yaml", ci_config)))
+                               "-d", str(workdir), "--cores", "1"], capture_output=True, text=True, timeout=300)
+        return proc, "config.yaml"
+    config = in_force(ROOT / "config.yaml", yaml.safe_load(CI_PROFILE.read_text()))  # the ci_config fixture's
+    mutate, key = {**BAD, **TOO_BIG}[case]
+    mutate(config)
+    return _snakemake(workdir, "--configfile", str(write_profile(workdir / "bad.yaml", config))), key
+
+
+@pytest.fixture(scope="module")
+def stopped(request, tmp_path_factory):
+    """{case: (process, key, its folder)} for every selected case of
+    test_workflow_stops_before_any_job: each a snakemake start of its own (a few seconds on
+    one core) in a folder of its own, two at a time."""
+    cases = [item.callspec.params["case"] for item in request.session.items
+             if item.module is request.module and item.originalname == "test_workflow_stops_before_any_job"]
+    folders = {case: tmp_path_factory.mktemp("stop") for case in cases}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = dict(zip(cases, pool.map(lambda case: _stop(case, folders[case]), cases)))
+    return {case: (*done[case], folders[case]) for case in cases}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(BAD) + sorted(TOO_BIG) + ["malformed yaml"])
+def test_workflow_stops_before_any_job(stopped, case):
+    """The real command line: non-zero exit, the key named, nothing under results/."""
+    proc, key, workdir = stopped[case]
     assert proc.returncode != 0
     assert key in proc.stderr + proc.stdout
-    assert not (tmp_path / "results").exists()
+    assert not (workdir / "results").exists()
 
 
 @pytest.mark.parametrize("per, count, first", [

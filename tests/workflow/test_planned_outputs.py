@@ -2,8 +2,6 @@
 compared with the DAG Snakemake builds (a dry run) for each profile."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -18,11 +16,9 @@ SPECTRA_ONLY = re.compile(r"results/(theory|logs/theory|benchmarks/theory)/.*_sp
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_planned_outputs_are_the_dags(tmp_path, profile):
+def test_planned_outputs_are_the_dags(planned_dry_run, profile):
     path = ROOT / ("config.yaml" if profile == "config.yaml" else f"workflow/configs/{profile}")
-    dry = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
-                          "--configfile", str(path), "-n", "--jobs", "10"],  # --jobs: as a cluster (GPU profiles)
-                         capture_output=True, text=True, timeout=300)
+    dry = planned_dry_run(path)  # -n --jobs 10: as a cluster (GPU profiles); shared with test_workflow's
     assert dry.returncode == 0, dry.stderr[-3000:]
     dag = set()
     for line in dry.stdout.splitlines():

@@ -444,10 +444,10 @@ def executable():
 
 
 @pytest.mark.slow
-def test_a_reader_clicks_every_result(executable, ci_run):
-    from conftest import ROOT, report
+def test_a_reader_clicks_every_result(executable, ci_run, ci_report):
+    from conftest import ROOT
 
-    built = report(ci_run, "report_browser.html")
+    built = ci_report  # the report as the README builds it, shared with test_workflow's report test
     figures = sorted(p.name for p in (ci_run / "results" / "figures").glob("*.png"))
     assert figures
     html = built.read_text()

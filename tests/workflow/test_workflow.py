@@ -6,7 +6,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -69,11 +68,6 @@ def test_results_match_committed_reference(ci_run):
     assert not report, "\n".join(report)
 
 
-def test_cores_do_not_change_numbers(ci_run, tmp_path):
-    snakemake(tmp_path, "--cores", "1")
-    for path in _aggregates(ci_run):
-        with xr.open_dataset(path) as a, xr.open_dataset(tmp_path / "results" / "aggregate" / path.name) as b:
-            xr.testing.assert_equal(a.load(), b.load())
 
 
 def test_noop_rerun_and_dry_run(ci_run):
@@ -81,48 +75,33 @@ def test_noop_rerun_and_dry_run(ci_run):
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
-def _train_pids(workdir: Path):
-    """The training jobs of the workflow run in ``workdir`` (not those of any other run)."""
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if ".train.py" in cmd and f"{workdir}/.snakemake/scripts" in cmd:
-                pids.append(int(proc.name))
-    return pids
+def test_cores_do_not_change_numbers(ci_run, killed_and_rerun):
+    """The aggregates of a run on one core (the kill -9 test's rerun, which trained every run
+    after the kill) equal those of the shared run on two cores."""
+    assert killed_and_rerun.killed, "no training job was seen running"
+    work = killed_and_rerun.work
+    runs = sorted((work / "results" / "runs").rglob("*.nc"))
+    assert runs and all(p.stat().st_mtime > killed_and_rerun.killed_at for p in runs)  # all trained on one core
+    for path in _aggregates(ci_run):
+        with xr.open_dataset(path) as a, xr.open_dataset(work / "results" / "aggregate" / path.name) as b:
+            xr.testing.assert_equal(a.load(), b.load())
 
 
-def test_kill_9_of_the_workflow_locks_then_unlock_and_rerun_match_bit_for_bit(ci_run, tmp_path):
+def test_kill_9_of_the_workflow_locks_then_unlock_and_rerun_match_bit_for_bit(ci_run, killed_and_rerun):
     """kill -9 of snakemake and its jobs mid-training (a crashed node): no partial result file,
     the rerun stops (on Snakemake's directory lock, or on the outputs of jobs that were running,
     marked incomplete), and --unlock plus a rerun with --rerun-incomplete give the numbers of
     the uninterrupted run exactly."""
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
-           "--configfile", str(CI_PROFILE), "--cores", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline, killed = time.time() + 300, False
-    while time.time() < deadline and not killed and proc.poll() is None:
-        if _train_pids(tmp_path):
-            time.sleep(1.0)  # let it get into training
-            os.killpg(proc.pid, signal.SIGKILL)
-            for pid in _train_pids(tmp_path):  # a job outside snakemake's process group
-                os.kill(pid, signal.SIGKILL)
-            killed = True
-        time.sleep(0.1)
-    assert killed, "no training job was seen running"
-    assert proc.wait(timeout=60) == -signal.SIGKILL
-    for path in (tmp_path / "results").rglob("*.nc"):  # whatever exists is complete and readable
-        xr.open_dataset(path).close()
-    stopped = snakemake(tmp_path, "--cores", "2", check_rc=False)  # on the lock, or on the killed jobs' outputs
-    said = stopped.stdout + stopped.stderr
-    assert stopped.returncode != 0 and ("cannot be locked" in said or "--rerun-incomplete" in said), said[-2000:]
-    snakemake(tmp_path, "--unlock")
-    snakemake(tmp_path, "--cores", "2", "--rerun-incomplete")
+    observed = killed_and_rerun
+    assert observed.killed, "no training job was seen running"
+    assert observed.returncode == -signal.SIGKILL
+    assert not observed.unreadable, "\n".join(observed.unreadable)
+    said = observed.stopped.stdout + observed.stopped.stderr
+    assert observed.stopped.returncode != 0 and ("cannot be locked" in said or "--rerun-incomplete" in said), \
+        said[-2000:]
     for path in _aggregates(ci_run):
-        with xr.open_dataset(path) as a, xr.open_dataset(tmp_path / "results" / "aggregate" / path.name) as b:
+        with xr.open_dataset(path) as a, \
+                xr.open_dataset(observed.work / "results" / "aggregate" / path.name) as b:
             xr.testing.assert_identical(a.load(), b.load())
 
 
@@ -143,19 +122,15 @@ def test_a_finished_run_moved_elsewhere_and_logging_changed_retrain_nothing(ci_r
     assert "rule train:" not in dry.stdout, dry.stdout[-3000:]
 
 
-def test_lint_dry_runs_and_report(ci_run, tmp_path):
+def test_lint_dry_runs_and_report(ci_run, ci_report, planned_dry_run):
     lint = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(ROOT),
                            "--lint"], capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    for profile in [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]:
-        dry = subprocess.run([sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"),  # --jobs: planned
-                              "-d", str(tmp_path), "--configfile", str(profile), "-n", "--quiet",  # as for a
-                              "--jobs", "10"],  # cluster (the GPU profiles' accelerator is checked on its nodes)
-                             capture_output=True, text=True, timeout=300)
-        assert dry.returncode == 0, f"{profile}: {dry.stderr[-2000:]}"
-    report = ci_run / "report.html"
-    snakemake(ci_run, "--report", str(report))
-    html = report.read_text()
+    profiles = [ROOT / "config.yaml", *sorted((ROOT / "workflow" / "configs").glob("*.yaml"))]
+    for profile in profiles:
+        dry = planned_dry_run(profile)  # -n --jobs 10: planned as for a cluster (the GPU profiles'
+        assert dry.returncode == 0, f"{profile}: {dry.stderr[-2000:]}"  # accelerator is checked on its nodes)
+    html = ci_report.read_text()  # the report built as the README says (shared with the browser test)
     figures = sorted(p.name for p in (ci_run / "results" / "figures").glob("*.png"))
     assert figures and all(name in html for name in figures)
     captions = {  # a phrase of each caption template in workflow/report/
