@@ -64,3 +64,13 @@ def test_the_answer_follows_the_verdict_along_the_budget():
                             "below, 3 above (ReLU's fall 1.01×) ([Where HRTA helps]"
                             "(#where-hrta-helps-the-regime-maps)).")
     assert len(sentences) == 6 and sentences[4].startswith("- On fake at 2000 epochs, the relaxed activation alone")
+
+
+def test_what_the_profile_leaves_out_is_said_under_how_to_read_this():
+    rep = claims.report({}, Reading())
+    rep["left_out"] = ["The regime map at longer budgets: workflow/configs/regime.yaml."]
+    md = markdown(rep, {}, None, None)
+    reading = md.split("## How to read this")[1].split("## ")[0]
+    assert "This profile leaves out:\n\n- The regime map at longer budgets: workflow/configs/regime.yaml.\n" in reading
+    rep["left_out"] = []
+    assert "leaves out" not in markdown(rep, {}, None, None)

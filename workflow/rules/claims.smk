@@ -20,5 +20,6 @@ rule claims:
         "../../environment.yml"
     params:
         settings=config["claims"],
+        left_out=config["left_out"],
     script:
         "../scripts/claims.py"

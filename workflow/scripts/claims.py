@@ -16,7 +16,8 @@ from hrta.reporting.words.claims import markdown
 
 
 def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes: list[str],
-         kernel_limit: list[str], beyond: list[str], real_data: list[str], networks: list[str]) -> None:
+         kernel_limit: list[str], beyond: list[str], real_data: list[str], networks: list[str],
+         left_out: list[str]) -> None:
     aggs = by_experiment(read_netcdf(path) for path in aggregates)
     real = by_experiment(read_netcdf(path) for path in real_data)
     rep = claims.report(aggs, Reading(**settings), json.loads(Path(theory).read_text()), real)
@@ -27,6 +28,7 @@ def main(aggregates: list[str], stem: str, settings: dict, theory: str, regimes:
     rep["without_jump_maps"] = {name: rows for name, ds in maps.items() if (rows := regime.paths_summary(ds))}
     widths = read_netcdf(kernel_limit[0]) if kernel_limit else None
     beyond_verdict = json.loads(Path(beyond[0]).read_text()) if beyond else None
+    rep["left_out"] = list(left_out)
     rep["provenance"] = {**run_state(), "versions": versions()}  # the run's checkout, as its netCDF files
     write_text(claims.to_json(rep), f"{stem}.json")
     budgets = {name: [int(b) for b in ds["budget"].values] for name, ds in maps.items()}
@@ -38,4 +40,4 @@ with scripts.logged(snakemake.log[0]):
     main(list(snakemake.input.aggregates), snakemake.output.md.removesuffix(".md"),
          snakemake.params.settings, snakemake.input.theory, list(snakemake.input.regimes),
          list(snakemake.input.kernel_limit), list(snakemake.input.beyond), list(snakemake.input.real_data),
-         list(snakemake.input.architectures))
+         list(snakemake.input.architectures), snakemake.params.left_out)

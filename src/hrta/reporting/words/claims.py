@@ -58,4 +58,9 @@ def how_to_read(rep: dict) -> list[str]:
             "verdict* and gives the geometric-mean ratio with its t interval (gm), a description. Every pair's "
             "fate is counted: compared, diverged on one side (the worst outcome for that side, inside the test), "
             "both diverged (a tie), or left out (missing, non-finite, ≤ 0), and any left-out pair leaves its "
-            "row undecided.", ""]
+            "row undecided.", "", *_left_out(rep.get("left_out", []))]
+
+
+def _left_out(sentences: list[str]) -> list[str]:
+    """What the profile leaves out (config key left_out), a list."""
+    return ["This profile leaves out:", "", *[f"- {s}" for s in sentences], ""] if sentences else []
