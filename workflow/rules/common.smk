@@ -39,6 +39,39 @@ def job_runs(wc):
     return grid.job_runs(JOBS, wc.experiment, wc.job, JOB_PER)
 
 
+def training_minutes(experiment, spectra=False):
+    """The estimated minutes of an experiment's longest training job (those whose learning
+    rates need its NTK spectra, with ``spectra``); 0 without one."""
+    return max(
+        (
+            hrta.pipeline.resources.runtime_min(
+                runs, config["training"]["population_mb"]
+            )
+            for (exp, _), runs in JOBS.items()
+            if exp == experiment
+            and (
+                not spectra
+                or any(run.optimizer.stability_fraction is not None for run in runs)
+            )
+        ),
+        default=0,
+    )
+
+
+def dataset_priority(wc):
+    """Scheduling only: a dataset that training waits on runs first, the longest training's
+    first (see train_priority)."""
+    minutes = training_minutes(wc.experiment)
+    return 1 + minutes if minutes else 0
+
+
+def spectra_priority(wc):
+    """Scheduling only: NTK spectra that a training job's GD learning rates wait on run
+    before the other jobs, as its dataset does."""
+    minutes = training_minutes(wc.experiment, spectra=True)
+    return 1 + minutes if minutes else 0
+
+
 def experiment_config(wc):
     """The experiment's config block as recorded in its outputs, from the wildcards."""
     return grid.experiment_config(config, wc.experiment)

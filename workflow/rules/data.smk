@@ -3,6 +3,7 @@ rule dataset:
         PATHS["dataset"],
     log:
         "results/logs/data/{experiment}.log",
+    priority: dataset_priority
     conda:
         "../../environment.yml"
     params:

@@ -19,6 +19,7 @@ rule ntk_spectra:
         "results/logs/theory/{experiment}_spectra.log",
     benchmark:
         "results/benchmarks/theory/{experiment}_spectra.tsv"
+    priority: spectra_priority
     conda:
         "../../environment.yml"
     threads: 1
