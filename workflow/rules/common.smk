@@ -39,6 +39,15 @@ def job_runs(wc):
     return grid.job_runs(JOBS, wc.experiment, wc.job, JOB_PER)
 
 
+def train_priority(wc):
+    """Scheduling only: training heads the longest chains, so it starts before the figures,
+    and the longest training first (its estimated minutes), so that no long job starts last.
+    """
+    return 1 + hrta.pipeline.resources.runtime_min(
+        job_runs(wc), config["training"]["population_mb"]
+    )
+
+
 def training_minutes(experiment, spectra=False):
     """The estimated minutes of an experiment's longest training job (those whose learning
     rates need its NTK spectra, with ``spectra``); 0 without one."""

@@ -1,12 +1,3 @@
-def train_priority(wc):
-    """Scheduling only: training heads the longest chains, so it starts before the figures,
-    and the longest training first (its estimated minutes), so that no long job starts last.
-    """
-    return 1 + hrta.pipeline.resources.runtime_min(
-        job_runs(wc), config["training"]["population_mb"]
-    )
-
-
 rule train:
     input:
         unpack(train_inputs),
