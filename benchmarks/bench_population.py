@@ -1,6 +1,7 @@
 """Population training against the same runs trained one after the other (run by hand).
 
     python benchmarks/bench_population.py [--cells ...] [--members 1 12 48] [--scale 1.0] [--slopes sorted]
+                                          [--accelerator cpu]
 
 For each cell (problem, n, width m) and each population size K, one fresh process trains
 a population of K members (seeds 0..K-1, the HRTA 0.5→1.5 schedule, Adam) for E epochs
@@ -25,7 +26,11 @@ ranks and the bins (m (p + 1) b + 24 m bytes), and each of the two products read
 and v and writes its result (2 (8 m + 2 m q b) bytes, q = p): about 72 m bytes in float32,
 and no n m term; its bound is these bytes at the copy rate. The Ritz cell (two input
 coordinates) uses the fused kernel either way.
-CPU time (time.process_time) is reported, one torch thread.
+CPU time (time.process_time) is reported, one torch thread. With ``--accelerator gpu`` the
+runs train on the first CUDA device instead: times are wall seconds (a run's history is
+copied back to the host at its end, which waits for the device), memory is the device's
+peak allocation above the allocation before, and the bound takes the device's copy rate
+(a 1 GiB float32 copy) and float32 matmul rate (4096², TF32 off, torch's default).
 """
 
 import argparse
@@ -46,14 +51,14 @@ CELLS = {
     "ritz_m1e3": ({"name": "poisson_neumann", "dim": 2, "n_train": 1024, "train_points": "sobol",
                    "n_test": 10000, "test_points": "grid"}, 1000, 100),
 }
-def spec(cell: str, seed: int, epochs: int, slopes: str):
+def spec(cell: str, seed: int, epochs: int, slopes: str, accelerator: str):
     """The benchmark's run of a cell and seed (as bench_training.make_run, evaluated every tenth)."""
     import dataclasses
 
     from bench_training import make_run
 
     problem, width, _ = CELLS[cell]
-    run = make_run({"problem": problem, "width": width}, epochs, "float32", 1, slopes)
+    run = make_run({"problem": problem, "width": width}, epochs, "float32", 1, slopes, accelerator)
     return dataclasses.replace(run, seed=seed, eval_every=max(1, epochs // 10))
 
 
@@ -81,7 +86,24 @@ class PeakRSS:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slopes: str) -> dict:
+class PeakDevice:
+    """The device's peak allocation (MB) while the block runs, above the allocation before."""
+
+    def __enter__(self):
+        import torch
+
+        torch.cuda.reset_peak_memory_stats()
+        self.base = torch.cuda.memory_allocated() / 2**20
+        return self
+
+    def __exit__(self, *exc):
+        import torch
+
+        self.peak = torch.cuda.max_memory_allocated() / 2**20
+
+
+def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slopes: str,
+           accelerator: str) -> dict:
     """In this process: a warm-up, then one population of ``members`` (mode 'population') or
     ``sequential`` single runs one after the other (mode 'sequential'), timed."""
     import torch
@@ -92,20 +114,21 @@ def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slo
     torch.set_num_threads(1)
     data = make_problem(CELLS[cell][0]).make_dataset(0)
     warm = max(4, epochs // 20)
+    clock, memory = (time.perf_counter, PeakDevice) if accelerator == "gpu" else (time.process_time, PeakRSS)
     if mode == "population":
-        train_population(data, [spec(cell, k, warm, slopes) for k in range(members)])
-        with PeakRSS() as rss:
-            cpu = time.process_time()
-            train_population(data, [spec(cell, k, epochs, slopes) for k in range(members)])
-            cpu, runs = time.process_time() - cpu, members
+        train_population(data, [spec(cell, k, warm, slopes, accelerator) for k in range(members)])
+        with memory() as mem:
+            cpu = clock()
+            train_population(data, [spec(cell, k, epochs, slopes, accelerator) for k in range(members)])
+            cpu, runs = clock() - cpu, members
     else:
-        train_population(data, [spec(cell, 0, warm, slopes)])
-        with PeakRSS() as rss:
-            cpu = time.process_time()
+        train_population(data, [spec(cell, 0, warm, slopes, accelerator)])
+        with memory() as mem:
+            cpu = clock()
             for k in range(sequential):
-                train_population(data, [spec(cell, k, epochs, slopes)])
-            cpu, runs = time.process_time() - cpu, sequential
-    return {"cpu_s": cpu, "runs": runs, "epochs": epochs, "rss_mb": rss.peak - rss.base}
+                train_population(data, [spec(cell, k, epochs, slopes, accelerator)])
+            cpu, runs = clock() - cpu, sequential
+    return {"cpu_s": cpu, "runs": runs, "epochs": epochs, "rss_mb": mem.peak - mem.base}
 
 
 def machine_rates() -> dict:
@@ -119,6 +142,31 @@ def machine_rates() -> dict:
     a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
     best_mm = min(_timed(lambda: torch.mm(a, b)) for _ in range(10))
     return {"bytes_per_s": 2 * src.numel() * 4 / best_copy, "flops_per_s": 2 * 1024**3 / best_mm}
+
+
+def device_rates() -> dict:
+    """The first CUDA device's float32 copy bandwidth (bytes/s, read + write) and matmul
+    rate (flop/s), each the best of ten after a warm-up."""
+    import torch
+
+    src = torch.ones(2**28, device="cuda")  # 1 GiB
+    dst = torch.empty_like(src)
+    a, b = torch.randn(4096, 4096, device="cuda"), torch.randn(4096, 4096, device="cuda")
+
+    def best(fn) -> float:
+        fn()
+        times = []
+        for _ in range(10):
+            torch.cuda.synchronize()
+            start = time.perf_counter()
+            fn()
+            torch.cuda.synchronize()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    copy, mm = best(lambda: dst.copy_(src)), best(lambda: torch.mm(a, b))
+    return {"bytes_per_s": 2 * src.numel() * 4 / copy, "flops_per_s": 2 * 4096**3 / mm,
+            "name": torch.cuda.get_device_name(0)}
 
 
 def _timed(fn) -> float:
@@ -150,23 +198,30 @@ def main() -> None:
     p.add_argument("--sequential", type=int, default=3, help="single runs timed for the sequential rate")
     p.add_argument("--scale", type=float, default=1.0, help="multiplies every cell's epochs")
     p.add_argument("--slopes", choices=["sorted", "fused"], default="sorted", help="training.slopes")
+    p.add_argument("--accelerator", choices=["cpu", "gpu"], default="cpu", help="training.accelerator")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker:
-        print(json.dumps(worker(*json.loads(a.worker))))
+        args = json.loads(a.worker)
+        print(json.dumps(device_rates() if args == ["rates"] else worker(*args)))
         return
-    rates = machine_rates()
-    print(f"machine, one core: copy {rates['bytes_per_s'] / 1e9:.1f} GB/s (read + write), "
-          f"1024² float32 matmul {rates['flops_per_s'] / 1e9:.1f} GFLOP/s")
+    if a.accelerator == "gpu":
+        rates = run_worker("rates")
+        print(f"device {rates['name']}: copy {rates['bytes_per_s'] / 1e9:.0f} GB/s (read + write), "
+              f"4096² float32 matmul {rates['flops_per_s'] / 1e12:.1f} TFLOP/s; wall seconds, slopes {a.slopes}")
+    else:
+        rates = machine_rates()
+        print(f"machine, one core: copy {rates['bytes_per_s'] / 1e9:.1f} GB/s (read + write), "
+              f"1024² float32 matmul {rates['flops_per_s'] / 1e9:.1f} GFLOP/s; slopes {a.slopes}")
     print("| cell | K | sequential run-epochs/s | population run-epochs/s | speed-up | ms per population step "
           "| bound ms | fraction of bound | memory MB (population) | memory MB (one run) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for cell in a.cells:
         epochs = max(10, int(CELLS[cell][2] * a.scale))
-        seq = run_worker(cell, "sequential", 1, epochs, a.sequential, a.slopes)
+        seq = run_worker(cell, "sequential", 1, epochs, a.sequential, a.slopes, a.accelerator)
         seq_rate = seq["runs"] * seq["epochs"] / seq["cpu_s"]
         for k in a.members:
-            pop = run_worker(cell, "population", k, epochs, a.sequential, a.slopes)
+            pop = run_worker(cell, "population", k, epochs, a.sequential, a.slopes, a.accelerator)
             rate = pop["runs"] * pop["epochs"] / pop["cpu_s"]
             step_ms = 1e3 * pop["cpu_s"] / pop["epochs"]
             bound_ms = 1e3 * step_bound_s(cell, k, rates, a.slopes)

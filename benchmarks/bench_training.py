@@ -54,7 +54,7 @@ CELLS = {
 MODES = ("lightning", "plain", "textbook")
 
 
-def make_run(cell: dict, epochs: int, dtype: str, threads: int, slopes: str = "fused"):
+def make_run(cell: dict, epochs: int, dtype: str, threads: int, slopes: str = "fused", accelerator: str = "cpu"):
     """The benchmark's run: HRTA 0.5 -> 1.5 with Adam and step decay on the cell's problem."""
     from hrta.model.run import Decay, Numerics, Optimizer, Run
     from hrta.model.schedule import Schedule
@@ -63,7 +63,7 @@ def make_run(cell: dict, epochs: int, dtype: str, threads: int, slopes: str = "f
     return Run(experiment="benchmark", method="hrta_0.5-1.5", problem=cell["problem"], width=cell["width"], seed=0,
                data_seed=0, eval_every=epochs, schedule=Schedule([(0.5, half), (1.5, epochs - half)]),
                optimizer=Optimizer("adam", "adam", 1e-3, Decay("step", 0.5, max(1, epochs // 3))),
-               numerics=Numerics(threads=threads, dtype=dtype, slopes=slopes))
+               numerics=Numerics(threads=threads, dtype=dtype, accelerator=accelerator, slopes=slopes))
 
 
 def plain_train(dataset, run) -> np.ndarray:

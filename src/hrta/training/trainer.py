@@ -31,8 +31,12 @@ def quiet_lightning() -> None:
 def plain_trainer(accelerator: str, dtype: str, max_epochs: int, callbacks: list) -> L.Trainer:
     """Lightning's plain Trainer as a run uses it: one device of ``accelerator``, the run's
     precision (``dtype``), no logger, checkpoints, progress bar, summary or validation (build
-    it inside ``warnings.catch_warnings`` with ``quiet_lightning``)."""
+    it inside ``warnings.catch_warnings`` with ``quiet_lightning``). Off the CPU, torch's
+    deterministic algorithms (a GPU's scatter_add_, which the sorted kernel uses, adds in no
+    fixed order otherwise); on the CPU, whose kernels are deterministic, torch's setting is
+    left as the caller has it."""
     return L.Trainer(accelerator=accelerator, devices=1, max_epochs=max_epochs,
+                     deterministic=True if accelerator != "cpu" else None,
                      precision="64-true" if dtype == "float64" else "32-true",
                      logger=False, enable_checkpointing=False, enable_progress_bar=False,
                      enable_model_summary=False, num_sanity_val_steps=0, limit_val_batches=0,
