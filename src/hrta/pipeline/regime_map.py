@@ -38,6 +38,11 @@ def paths_s(regime: dict) -> str:
     return f"{a:g}→{b:g}"
 
 
+def path_ramp(regime: dict, path: str) -> int:
+    """The epochs over which path variant ``path`` ('ramp 0.1', ...) ramps s; 0 for the others."""
+    return ramp_epochs(regime, float(path.removeprefix("ramp "))) if path.startswith("ramp ") else 0
+
+
 def path_label(regime: dict, path: str) -> str:
     """A path variant in words: 'jump at 500', 'ramp over 100 epochs from 500', 'on plateau
     (by 500)', 'jump at 500, optimizer state reset'."""
@@ -48,7 +53,7 @@ def path_label(regime: dict, path: str) -> str:
         return f"on plateau (by {at})"
     if path == RESET:
         return f"jump at {at}, optimizer state reset"
-    return f"ramp over {ramp_epochs(regime, float(path.removeprefix('ramp ')))} epochs from {at}"
+    return f"ramp over {path_ramp(regime, path)} epochs from {at}"
 
 
 def at_budgets(agg: xr.Dataset, budgets: list[int]) -> xr.Dataset:
@@ -120,8 +125,7 @@ def map_dataset(agg, name: str, regime: dict):
     if paths:
         ds = ds.assign_coords(path=list(paths), path_method=("path", list(paths.values())),
                               path_label=("path", [path_label(regime, p) for p in paths]),
-                              path_ramp_epochs=("path", [ramp_epochs(regime, float(p.removeprefix("ramp ")))
-                                                         if p.startswith("ramp ") else 0 for p in paths]))
+                              path_ramp_epochs=("path", [path_ramp(regime, p) for p in paths]))
         ds["path_ramp_epochs"].attrs["long_name"] = "epochs over which the path variant's ramp moves s (0: none)"
         ds["path"].attrs["long_name"] = "path variant of one s pair and switch: the jump, ramps, on plateau, reset"
         ds["path_method"].attrs["long_name"] = "the generated method of the path variant"
