@@ -181,6 +181,14 @@ def test_labels_say_what_sets_a_schedule_apart(stages, label):
     assert Schedule(stages).label() == label
 
 
+def test_a_reset_at_the_switch_is_in_the_label_so_that_tables_tell_it_from_the_jump():
+    assert Schedule([(0.5, 3), (1.0, 2)], reset_at_switch=True).label() == "HRTA 0.5→1 (optimizer state reset)"
+    assert (Schedule([(1.5, 3), (1.0, 2)], reset_at_switch=True).label()
+            == "HRTA 1.5→1 (s decreasing, optimizer state reset)")
+    assert Schedule([(1.5, 5)], reset_at_switch=True).label() == "HRTA 1.5"  # no switch, nothing reset
+    assert Schedule([(1.0, 5)], reset_at_switch=True).label() == "ReLU"
+
+
 PLATEAU = {"tol": 0.01, "window": 3, "min_epochs": 4, "max_epochs": 30}
 
 

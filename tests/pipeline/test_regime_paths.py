@@ -105,6 +105,8 @@ def test_a_methods_reset_reaches_its_schedule_and_keeps_labels_apart(ci_config):
     out = validate(cfg, SCHEMA)
     by_method = {r.method: r.schedule.reset_at_switch for r in runs(out) if r.experiment == "sin1d"}
     assert by_method == {"relu": False, "jump": False, "jump_reset": True}
+    labels = {r.method: r.schedule.label() for r in runs(out) if r.experiment == "sin1d"}  # what tables show
+    assert labels["jump"] == "HRTA 1→1.5" and labels["jump_reset"] == "HRTA 1→1.5 (optimizer state reset)"
     exp["methods"][2]["reset"] = False  # then the two are the same schedule: refused, named
     with pytest.raises(ConfigError, match=r"'experiments\.sin1d\.methods': jump, jump_reset would all be labelled"):
         validate(cfg, SCHEMA)

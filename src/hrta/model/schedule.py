@@ -273,7 +273,8 @@ class Schedule:
         """'ReLU' for the s = 1 baseline, else 'HRTA' and the s of the stages, '→' before a
         held s, '⇢' before a ramp's end (the held s after a ramp to it is not repeated),
         then what sets the schedule apart: '(ramp 500)', '(cosine ramp 500)', '(on plateau:
-        0.1% in 100 epochs)', '(s decreasing)' outside Theorem 1's assumption."""
+        0.1% in 100 epochs)', '(s decreasing)' outside Theorem 1's assumption, '(optimizer
+        state reset)' with reset_at_switch."""
         if self.is_baseline:
             return "ReLU"
         path, ramps, plateaus = f"{self.stages[0].s:g}", [], []
@@ -295,6 +296,8 @@ class Schedule:
             notes.append("ramps " + ", ".join(f"{'cosine ' * (shape == 'cosine')}{n}" for shape, n in ramps))
         if not self.is_monotone:
             notes.append("s decreasing")
+        if self.reset_at_switch and len(set(self.s_values)) > 1:
+            notes.append("optimizer state reset")
         return f"HRTA {path}" + (f" ({', '.join(notes)})" if notes else "")
 
 

@@ -64,15 +64,6 @@ def stages(method: dict, epochs: int, key: str) -> list[dict]:
     return out
 
 
-def method_label(schedule: Schedule, reset: bool | None = None) -> str:
-    """The schedule's label (Schedule.label), with ', optimizer state reset' where the method
-    states ``reset: true``: two methods that differ only in it are told apart."""
-    text = schedule.label()
-    if not reset:
-        return text
-    return text[:-1] + ", optimizer state reset)" if text.endswith(")") else text + " (optimizer state reset)"
-
-
 def _listed(block: dict, sets: dict, key: str) -> list[dict]:
     methods = block["methods"]
     if isinstance(methods, str):
@@ -84,8 +75,9 @@ def _listed(block: dict, sets: dict, key: str) -> list[dict]:
 
 
 def _schedule(method: dict, mkey: str) -> Schedule:
+    """The method's schedule, its optimizer reset as the method states it (its label tells them apart)."""
     try:
-        return Schedule(method["schedule"])
+        return Schedule(method["schedule"], reset_at_switch=bool(method.get("reset")))
     except ValueError as err:
         raise ConfigError(f"config key '{mkey}.schedule' ({method['name']}): {err}") from None
 
@@ -127,7 +119,7 @@ def explicit(block: dict, sets: dict, key: str) -> None:
                               " same epochs, so that its comparisons are at one budget)")
         out.append(method)
         if not schedule.is_baseline:  # two baselines: refused as such (config.check_baseline)
-            labels.setdefault(method_label(schedule, method.get("reset")), []).append(method["name"])
+            labels.setdefault(schedule.label(), []).append(method["name"])
     same = {label: names for label, names in labels.items() if len(names) > 1}
     if same:
         label, names = next(iter(same.items()))
