@@ -74,3 +74,15 @@ def test_what_the_profile_leaves_out_is_said_under_how_to_read_this():
     assert "This profile leaves out:\n\n- The regime map at longer budgets: workflow/configs/regime.yaml.\n" in reading
     rep["left_out"] = []
     assert "leaves out" not in markdown(rep, {}, None, None)
+
+
+def test_the_answer_says_when_too_few_seeds_left_a_claim_without_verdicts():
+    """Five seeds cannot decide (a verdict needs six pairs): 'below in 0, above in 0' alone would read as a tie."""
+    deep = final_losses({10: 2 * RATIOS[:5]}, "exp_relu_L2").assign_coords(base="relu", depth=np.int64(2),
+                                                                            source="exp")
+    sources = {"exp": final_losses({10: RATIOS[:5]})}
+    rep = architectures.add_to(claims.report(sources, Reading()), {"exp_relu_L2": deep}, sources)
+    assert answer.section(rep)[-2] == (
+        "- Beyond the paper's network, deeper ReLU networks: below the plain network in 0 of 1 settings, above it in"
+        " 0, no verdict in 1 (5 compared pairs, fewer than the 6 a verdict needs)"
+        " ([C4](#c4-the-benefit-carries-over-to-depth)).")

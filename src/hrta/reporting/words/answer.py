@@ -133,14 +133,16 @@ def _map_ramps(rep: dict) -> str:
 
 
 def _elsewhere(rep: dict) -> str | None:
-    """Other bases, depth and real data: the verdict counts of C3, C4 and C5."""
+    """Other bases, depth and real data: the verdict counts of C3, C4 and C5, and the settings
+    that cannot have one (too few pairs), so that 'below in 0, above in 0' is not read as a tie."""
     parts = []
     for claim, what in (("C3", "tanh and GELU"), ("C4", "deeper ReLU networks"), ("C5", "real data")):
         rows = [r for r in rep.get(claim, []) if r.get("quantity", "final_loss") == "final_loss"]
         if rows:
-            c = kit.verdicts(rows)
+            c, reason = kit.verdicts(rows), kit.shared_reason([r for r in rows if r["verdict"] == "no verdict"])
+            none = f", no verdict in {c['no verdict']}" + (f" ({reason})" if reason else "") if c["no verdict"] else ""
             parts.append(f"{what}: below the plain network in {c['holds']} of {len(rows)} settings, above it in "
-                         f"{c['contradicted']} {link(claim.lower())}")
+                         f"{c['contradicted']}{none} {link(claim.lower())}")
     return ("Beyond the paper's network, " + "; ".join(parts) + ".") if parts else None
 
 
