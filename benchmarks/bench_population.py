@@ -118,17 +118,17 @@ def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slo
     if mode == "population":
         train_population(data, [spec(cell, k, warm, slopes, accelerator) for k in range(members)])
         with memory() as mem:
-            cpu = clock()
+            seconds = clock()
             train_population(data, [spec(cell, k, epochs, slopes, accelerator) for k in range(members)])
-            cpu, runs = clock() - cpu, members
+            seconds, runs = clock() - seconds, members
     else:
         train_population(data, [spec(cell, 0, warm, slopes, accelerator)])
         with memory() as mem:
-            cpu = clock()
+            seconds = clock()
             for k in range(sequential):
                 train_population(data, [spec(cell, k, epochs, slopes, accelerator)])
-            cpu, runs = clock() - cpu, sequential
-    return {"cpu_s": cpu, "runs": runs, "epochs": epochs, "rss_mb": mem.peak - mem.base}
+            seconds, runs = clock() - seconds, sequential
+    return {"seconds": seconds, "runs": runs, "epochs": epochs, "rss_mb": mem.peak - mem.base}
 
 
 def machine_rates() -> dict:
@@ -219,11 +219,11 @@ def main() -> None:
     for cell in a.cells:
         epochs = max(10, int(CELLS[cell][2] * a.scale))
         seq = run_worker(cell, "sequential", 1, epochs, a.sequential, a.slopes, a.accelerator)
-        seq_rate = seq["runs"] * seq["epochs"] / seq["cpu_s"]
+        seq_rate = seq["runs"] * seq["epochs"] / seq["seconds"]
         for k in a.members:
             pop = run_worker(cell, "population", k, epochs, a.sequential, a.slopes, a.accelerator)
-            rate = pop["runs"] * pop["epochs"] / pop["cpu_s"]
-            step_ms = 1e3 * pop["cpu_s"] / pop["epochs"]
+            rate = pop["runs"] * pop["epochs"] / pop["seconds"]
+            step_ms = 1e3 * pop["seconds"] / pop["epochs"]
             bound_ms = 1e3 * step_bound_s(cell, k, rates, a.slopes)
             print(f"| {cell} | {k} | {seq_rate:.0f} | {rate:.0f} | {rate / seq_rate:.2f} | {step_ms:.2f} | "
                   f"{bound_ms:.3f} | {bound_ms / step_ms:.2f} | {pop['rss_mb']:.1f} | {seq['rss_mb']:.1f} |",

@@ -48,10 +48,11 @@ def train_priority(wc):
     )
 
 
-def training_minutes(experiment, spectra=False):
-    """The estimated minutes of an experiment's longest training job (those whose learning
-    rates need its NTK spectra, with ``spectra``); 0 without one."""
-    return max(
+def before_training(experiment, spectra=False):
+    """Scheduling only: the priority of a job that an experiment's training waits on (its
+    dataset, or with ``spectra`` the NTK spectra its GD learning rates need), that of its
+    longest such training job (see train_priority); 0 when no training waits on it."""
+    minutes = max(
         (
             hrta.pipeline.resources.runtime_min(
                 runs, config["training"]["population_mb"]
@@ -65,20 +66,15 @@ def training_minutes(experiment, spectra=False):
         ),
         default=0,
     )
+    return 1 + minutes if minutes else 0
 
 
 def dataset_priority(wc):
-    """Scheduling only: a dataset that training waits on runs first, the longest training's
-    first (see train_priority)."""
-    minutes = training_minutes(wc.experiment)
-    return 1 + minutes if minutes else 0
+    return before_training(wc.experiment)
 
 
 def spectra_priority(wc):
-    """Scheduling only: NTK spectra that a training job's GD learning rates wait on run
-    before the other jobs, as its dataset does."""
-    minutes = training_minutes(wc.experiment, spectra=True)
-    return 1 + minutes if minutes else 0
+    return before_training(wc.experiment, spectra=True)
 
 
 def experiment_config(wc):

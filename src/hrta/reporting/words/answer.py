@@ -139,8 +139,10 @@ def _elsewhere(rep: dict) -> str | None:
     for claim, what in (("C3", "tanh and GELU"), ("C4", "deeper ReLU networks"), ("C5", "real data")):
         rows = [r for r in rep.get(claim, []) if r.get("quantity", "final_loss") == "final_loss"]
         if rows:
-            c, reason = kit.verdicts(rows), kit.shared_reason([r for r in rows if r["verdict"] == "no verdict"])
-            none = f", no verdict in {c['no verdict']}" + (f" ({reason})" if reason else "") if c["no verdict"] else ""
+            c, none = kit.verdicts(rows), ""
+            if c["no verdict"]:
+                reason = kit.shared_reason([r for r in rows if r["verdict"] == "no verdict"])
+                none = f", no verdict in {c['no verdict']}" + (f" ({reason})" if reason else "")
             parts.append(f"{what}: below the plain network in {c['holds']} of {len(rows)} settings, above it in "
                          f"{c['contradicted']}{none} {link(claim.lower())}")
     return ("Beyond the paper's network, " + "; ".join(parts) + ".") if parts else None
