@@ -41,6 +41,8 @@ import sys
 import threading
 import time
 
+from hrta.model.run import DEFAULT_CHUNK
+
 CELLS = {
     "sin1d_m100": ({"name": "sin_sum", "dim": 1, "n_train": 100, "train_points": "grid", "n_test": 1000,
                     "test_points": "grid"}, 100, 2000),
@@ -51,15 +53,17 @@ CELLS = {
     "ritz_m1e3": ({"name": "poisson_neumann", "dim": 2, "n_train": 1024, "train_points": "sobol",
                    "n_test": 10000, "test_points": "grid"}, 1000, 100),
 }
-def spec(cell: str, seed: int, epochs: int, slopes: str, accelerator: str):
-    """The benchmark's run of a cell and seed (as bench_training.make_run, evaluated every tenth)."""
+def spec(cell: str, seed: int, epochs: int, slopes: str, accelerator: str, chunk: int):
+    """The benchmark's run of a cell and seed (as bench_training.make_run, evaluated every
+    tenth, with this training.chunk)."""
     import dataclasses
 
     from bench_training import make_run
 
     problem, width, _ = CELLS[cell]
     run = make_run({"problem": problem, "width": width}, epochs, "float32", 1, slopes, accelerator)
-    return dataclasses.replace(run, seed=seed, eval_every=max(1, epochs // 10))
+    return dataclasses.replace(run, seed=seed, eval_every=max(1, epochs // 10),
+                               numerics=dataclasses.replace(run.numerics, chunk=chunk))
 
 
 class PeakRSS:
@@ -103,7 +107,7 @@ class PeakDevice:
 
 
 def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slopes: str,
-           accelerator: str) -> dict:
+           accelerator: str, chunk: int) -> dict:
     """In this process: a warm-up, then one population of ``members`` (mode 'population') or
     ``sequential`` single runs one after the other (mode 'sequential'), timed."""
     import torch
@@ -116,17 +120,17 @@ def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slo
     warm = max(4, epochs // 20)
     clock, memory = (time.perf_counter, PeakDevice) if accelerator == "gpu" else (time.process_time, PeakRSS)
     if mode == "population":
-        train_population(data, [spec(cell, k, warm, slopes, accelerator) for k in range(members)])
+        train_population(data, [spec(cell, k, warm, slopes, accelerator, chunk) for k in range(members)])
         with memory() as mem:
             seconds = clock()
-            train_population(data, [spec(cell, k, epochs, slopes, accelerator) for k in range(members)])
+            train_population(data, [spec(cell, k, epochs, slopes, accelerator, chunk) for k in range(members)])
             seconds, runs = clock() - seconds, members
     else:
-        train_population(data, [spec(cell, 0, warm, slopes, accelerator)])
+        train_population(data, [spec(cell, 0, warm, slopes, accelerator, chunk)])
         with memory() as mem:
             seconds = clock()
             for k in range(sequential):
-                train_population(data, [spec(cell, k, epochs, slopes, accelerator)])
+                train_population(data, [spec(cell, k, epochs, slopes, accelerator, chunk)])
             seconds, runs = clock() - seconds, sequential
     return {"seconds": seconds, "runs": runs, "epochs": epochs, "rss_mb": mem.peak - mem.base}
 
@@ -199,6 +203,7 @@ def main() -> None:
     p.add_argument("--scale", type=float, default=1.0, help="multiplies every cell's epochs")
     p.add_argument("--slopes", choices=["sorted", "fused"], default="sorted", help="training.slopes")
     p.add_argument("--accelerator", choices=["cpu", "gpu"], default="cpu", help="training.accelerator")
+    p.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="training.chunk (slope-matrix elements)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker:
@@ -208,20 +213,21 @@ def main() -> None:
     if a.accelerator == "gpu":
         rates = run_worker("rates")
         print(f"device {rates['name']}: copy {rates['bytes_per_s'] / 1e9:.0f} GB/s (read + write), "
-              f"4096² float32 matmul {rates['flops_per_s'] / 1e12:.1f} TFLOP/s; wall seconds, slopes {a.slopes}")
+              f"4096² float32 matmul {rates['flops_per_s'] / 1e12:.1f} TFLOP/s; wall seconds, slopes {a.slopes}, "
+              f"chunk {a.chunk}")
     else:
         rates = machine_rates()
         print(f"machine, one core: copy {rates['bytes_per_s'] / 1e9:.1f} GB/s (read + write), "
-              f"1024² float32 matmul {rates['flops_per_s'] / 1e9:.1f} GFLOP/s; slopes {a.slopes}")
+              f"1024² float32 matmul {rates['flops_per_s'] / 1e9:.1f} GFLOP/s; slopes {a.slopes}, chunk {a.chunk}")
     print("| cell | K | sequential run-epochs/s | population run-epochs/s | speed-up | ms per population step "
           "| bound ms | fraction of bound | memory MB (population) | memory MB (one run) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for cell in a.cells:
         epochs = max(10, int(CELLS[cell][2] * a.scale))
-        seq = run_worker(cell, "sequential", 1, epochs, a.sequential, a.slopes, a.accelerator)
+        seq = run_worker(cell, "sequential", 1, epochs, a.sequential, a.slopes, a.accelerator, a.chunk)
         seq_rate = seq["runs"] * seq["epochs"] / seq["seconds"]
         for k in a.members:
-            pop = run_worker(cell, "population", k, epochs, a.sequential, a.slopes, a.accelerator)
+            pop = run_worker(cell, "population", k, epochs, a.sequential, a.slopes, a.accelerator, a.chunk)
             rate = pop["runs"] * pop["epochs"] / pop["seconds"]
             step_ms = 1e3 * pop["seconds"] / pop["epochs"]
             bound_ms = 1e3 * step_bound_s(cell, k, rates, a.slopes)
