@@ -3,6 +3,7 @@
 import copy
 import subprocess
 import sys
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -236,3 +237,13 @@ def test_job_per_rejects_an_unknown_dim(ci_config):
     ci_config["training"]["job_per"] = ["width", "lr"]
     with pytest.raises(ConfigError, match=r"training\.job_per\[1\]"):
         validate(ci_config, SCHEMA)
+
+
+def test_the_as_filed_benchmark_profile_trains_the_filed_grid():
+    """benchmarks/as_filed.yaml over today's config trains the runs that f491915's default
+    profile trained (counted from its results/benchmarks/train/*.runs.tsv: 1804)."""
+    config = load(ROOT / "benchmarks" / "as_filed.yaml", SCHEMA, ROOT / "config.yaml")
+    filed = {"sin1d": 90, "sin3d": 45, "poisson": 45, "sin1d_regime": 1344, "sin1d_tanh_L1": 40,
+             "sin1d_gelu_L1": 40, **{f"sin1d_relu_L{d}": 20 for d in range(1, 5)},
+             **{f"sin3d_{b}_L1": 20 for b in ("tanh", "gelu")}, **{f"sin3d_relu_L{d}": 20 for d in range(1, 5)}}
+    assert Counter(r.experiment for r in runs(config)) == filed
