@@ -119,19 +119,20 @@ def worker(cell: str, mode: str, members: int, epochs: int, sequential: int, slo
     data = make_problem(CELLS[cell][0]).make_dataset(0)
     warm = max(4, epochs // 20)
     clock, memory = (time.perf_counter, PeakDevice) if accelerator == "gpu" else (time.process_time, PeakRSS)
+
+    def run(seed: int, n_epochs: int):
+        return spec(cell, seed, n_epochs, slopes, accelerator, chunk)
+
     if mode == "population":
-        train_population(data, [spec(cell, k, warm, slopes, accelerator, chunk) for k in range(members)])
-        with memory() as mem:
-            seconds = clock()
-            train_population(data, [spec(cell, k, epochs, slopes, accelerator, chunk) for k in range(members)])
-            seconds, runs = clock() - seconds, members
+        warmup, timed = [run(k, warm) for k in range(members)], [[run(k, epochs) for k in range(members)]]
     else:
-        train_population(data, [spec(cell, 0, warm, slopes, accelerator, chunk)])
-        with memory() as mem:
-            seconds = clock()
-            for k in range(sequential):
-                train_population(data, [spec(cell, k, epochs, slopes, accelerator, chunk)])
-            seconds, runs = clock() - seconds, sequential
+        warmup, timed = [run(0, warm)], [[run(k, epochs)] for k in range(sequential)]
+    train_population(data, warmup)
+    with memory() as mem:
+        seconds = clock()
+        for population in timed:
+            train_population(data, population)
+        seconds, runs = clock() - seconds, sum(map(len, timed))
     return {"seconds": seconds, "runs": runs, "epochs": epochs, "rss_mb": mem.peak - mem.base}
 
 
