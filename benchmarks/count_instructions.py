@@ -1,6 +1,6 @@
 """Instructions per training step, Lightning path against the plain loop (run by hand).
 
-    python benchmarks/count_instructions.py                  # sin1d_m1e3, ~4 min (--sim: ~8)
+    python benchmarks/count_instructions.py                  # sin1d_m1e3
     python benchmarks/count_instructions.py --cells ritz_m1e3 --sim
 
 Timings on a shared machine vary by ±10% between processes; instruction counts do not.

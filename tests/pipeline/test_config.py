@@ -195,8 +195,8 @@ def _stop(case, workdir):
 @pytest.fixture(scope="module")
 def stopped(request, tmp_path_factory):
     """{case: (process, key, its folder)} for every selected case of
-    test_workflow_stops_before_any_job: each a snakemake start of its own (a few seconds on
-    one core) in a folder of its own, two at a time."""
+    test_workflow_stops_before_any_job: each a snakemake start of its own in a folder of
+    its own, two at a time."""
     cases = [item.callspec.params["case"] for item in request.session.items
              if item.module is request.module and item.originalname == "test_workflow_stops_before_any_job"]
     folders = {case: tmp_path_factory.mktemp("stop") for case in cases}

@@ -46,7 +46,7 @@ def test_the_drop_in_needs_torch_and_lightning_and_the_commands_install_the_pipe
     assert all(re.search(r'-e "\.\[(pipeline,test|slurm)\]"', line) for lines in commands.values() for line in lines)
 
 
-@pytest.mark.slow  # builds the wheel and installs it, with torch and Lightning, in a fresh venv (~1-2 min)
+@pytest.mark.slow  # builds the wheel and installs it, with torch and Lightning, in a fresh venv
 def test_the_wheel_without_extras_installs_the_drop_in_alone_and_runs_the_readme_example(tmp_path):
     checkout = tmp_path / "checkout"  # a copy, so that the build leaves nothing in the repository
     shutil.copytree(ROOT / "src", checkout / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))

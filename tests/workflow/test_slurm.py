@@ -6,9 +6,9 @@ SLURM's own job-completion log that every training job was a completed SLURM job
 rule's resources, and compares the aggregates with a local run of the same profile (run at
 the same time) that trains every run in its own job (training.job_per: all run dims), so the
 grouping of runs into jobs is checked too. The light rules (dataset, aggregate) are
-`localrules` and run on the host. Every SLURM job costs two extra snakemake starts (~8 s of
-CPU), so the test keeps one training job per CI experiment and optimizer: its last method (a
-two-stage schedule), largest width and first two seeds.
+`localrules` and run on the host. Every SLURM job costs two extra snakemake starts, so the
+test keeps one training job per CI experiment and optimizer: its last method (a two-stage
+schedule), largest width and first two seeds.
 Needs root and apt-get; skipped without them, except under CI=true, where it must run.
 """
 

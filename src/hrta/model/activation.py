@@ -19,7 +19,7 @@ def homotopy_activation(z: torch.Tensor, s) -> torch.Tensor:
     ``s`` is a float, or a tensor of values broadcast against z (a population's per-member
     s; not range-checked here, as its members' s are checked when set). With a tensor, z is
     multiplied by its slopes 1 - s [not z > 0]: the bits (and derivatives, NaN included) of
-    ``torch.where(z > 0, z, z * (1 - s))``, whose CPU kernel was 20x slower here.
+    ``torch.where(z > 0, z, z * (1 - s))`` without its slower CPU kernel (docs/benchmarks.md).
     """
     if isinstance(s, torch.Tensor):
         return z * (1.0 - s * (z > 0).logical_not_().to(z.dtype))
@@ -42,7 +42,7 @@ def chunked_slope_product(xt, w, v, s: float, chunk: int, transpose: bool) -> to
     if transpose:
         size, step, vt = m, max(1, min(m, chunk // n)), v.T  # BLAS reads v.T as is here
     else:
-        size, step, vt = n, max(1, min(n, chunk // m)), v.T.contiguous()  # 3x faster than the view
+        size, step, vt = n, max(1, min(n, chunk // m)), v.T.contiguous()  # the faster operand (benchmarks.md)
     base = ((1.0 - s) * v.sum(0))[:, None].expand(v.shape[1], size)
     if step == size:  # one chunk: no buffer, no slices (the same BLAS calls, so the same bits)
         b = torch.mm(xt, w.T).gt_(0)

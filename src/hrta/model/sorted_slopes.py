@@ -54,7 +54,7 @@ def kinks(xt: torch.Tensor, w: torch.Tensor) -> Kinks:
     tied = (torch.gather(xs, 1, (above - 1).clamp_(min=0)) == t) & (above > 0)
     if bool(tied.any()):  # an input equal to t is off: c < 0 counts the inputs < t
         bins = torch.where(c > 0, above, _ranks(xs, t, right=False) + (n + 1))
-    else:  # integer arithmetic, 3x faster than torch.where on CPU here
+    else:  # no input at a kink: c < 0 adds n + 1
         bins = above + (c < 0) * (n + 1)
     flat = c == 0
     if bool(flat.any()):
