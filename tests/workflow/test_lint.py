@@ -26,7 +26,7 @@ def test_snakefmt_passes():
 # A stated time: "12 s", "~19 min", "3x faster", "13:20.3", "a few seconds", "under a minute"
 TIMING = re.compile(r"(?<![:{\w.])\d+(?:\.\d+)?\s?(?:ms|µs|min)\b|(?<![:{\w.])\d+(?:\.\d+)? s\b"
                     r"|\b\d+(?:\.\d+)?\s?(?:seconds|minutes|hours)\b|\b\d+(?:\.\d+)?\s?[x×]\s(?:faster|slower)"
-                    r"|\b\d{1,2}:\d{2}\.\d\b|(?:under|about|in) a minute"
+                    r"|\b\d{1,2}:\d{2}\.\d\b|\ba minute\b"
                     r"|(?:~|under |about |a few |one to two )(?:\d+ ?)?(?:seconds?|minutes?|min)\b")
 
 
